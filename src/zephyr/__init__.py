@@ -1,0 +1,1 @@
+"""Zephyr: FastAPI-compatible, compiled."""
