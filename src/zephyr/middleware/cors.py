@@ -1,0 +1,3 @@
+"""CORS middleware, re-exported from Starlette."""
+
+from starlette.middleware.cors import CORSMiddleware as CORSMiddleware

@@ -1,0 +1,3 @@
+"""GZip compression middleware, re-exported from Starlette."""
+
+from starlette.middleware.gzip import GZipMiddleware as GZipMiddleware

@@ -1,0 +1,3 @@
+"""HTTP to HTTPS redirect middleware, re-exported from Starlette."""
+
+from starlette.middleware.httpsredirect import HTTPSRedirectMiddleware as HTTPSRedirectMiddleware

@@ -1,0 +1,3 @@
+"""Trusted ``Host`` header middleware, re-exported from Starlette."""
+
+from starlette.middleware.trustedhost import TrustedHostMiddleware as TrustedHostMiddleware

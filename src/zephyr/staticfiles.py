@@ -1,0 +1,3 @@
+"""Static file serving, re-exported from Starlette."""
+
+from starlette.staticfiles import StaticFiles as StaticFiles
