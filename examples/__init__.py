@@ -1,0 +1,1 @@
+"""Runnable example applications; each one has tests under tests/examples/."""

@@ -1,0 +1,1 @@
+"""A small in-memory items API written exactly as a FastAPI tutorial app would be."""

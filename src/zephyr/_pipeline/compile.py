@@ -1,0 +1,173 @@
+"""STARTUP ONLY: compile a route into its `EndpointPlan`.
+
+route (declaration) ──flatten──▶ graph (steps, inputs) ──build──▶ EndpointPlan (frozen)
+
+Everything a request will need is decided here: the single params validator, the body
+decoder, the step list and its thread-hop grouping, the response encoder.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
+
+from starlette.responses import JSONResponse, Response
+
+from zephyr._pipeline.callables import callable_name
+from zephyr._pipeline.compile_inputs import build_body_plan, build_params_plan
+from zephyr._pipeline.errors import Where, config_error
+from zephyr._pipeline.fields import ModelField
+from zephyr._pipeline.graph import Graph, flatten, step_kind, step_label
+from zephyr._pipeline.plan import EndpointPlan, ResponsePlan, Stage, Step
+from zephyr.datastructures import DefaultPlaceholder
+from zephyr.dependencies.models import Dependant
+
+
+class RouteLike(Protocol):
+    """What the compiler reads from a route declaration (APIRoute satisfies it)."""
+
+    path_format: str
+    name: str
+    endpoint: Callable[..., Any]
+    dependant: Dependant
+    response_field: ModelField | None
+    status_code: int | None
+    response_class: Any
+    response_model_include: Any
+    response_model_exclude: Any
+    response_model_by_alias: bool
+    response_model_exclude_unset: bool
+    response_model_exclude_defaults: bool
+    response_model_exclude_none: bool
+    strict_content_type: Any
+
+
+def _steps(graph: Graph) -> tuple[Step, ...]:
+    steps = []
+    for spec in graph.steps:
+        dependant = spec.dependant
+        assert dependant.call is not None
+        steps.append(
+            Step(
+                index=spec.index,
+                call=dependant.call,
+                kind=spec.kind,
+                args=tuple(spec.args),
+                scope=dependant.scope,
+                concurrency=dependant.concurrency,
+                label=step_label(dependant),
+                keys_needed=frozenset(spec.keys_needed),
+            )
+        )
+    return tuple(steps)
+
+
+def group_stages(steps: tuple[Step, ...]) -> tuple[Stage, ...]:
+    """Group consecutive plain sync steps into one thread hop; async steps run on the loop."""
+    stages: list[Stage] = []
+    current: list[Step] = []
+    current_thread = False
+    for step in steps:
+        in_thread = step.kind in ("sync", "sync_gen") and step.concurrency is None
+        if current and in_thread != current_thread:
+            stages.append(Stage(tuple(current), current_thread))
+            current = []
+        current.append(step)
+        current_thread = in_thread
+    if current:
+        stages.append(Stage(tuple(current), current_thread))
+    return tuple(stages)
+
+
+def response_plan(route: RouteLike) -> ResponsePlan:
+    """Decide how the endpoint's return value is validated, dumped and sent."""
+    response_class = route.response_class
+    is_default = isinstance(response_class, DefaultPlaceholder)
+    actual: type[Response] = response_class.value if is_default else response_class
+    field = route.response_field
+    adapter = field.type_adapter if field is not None else None
+    # FastAPI dumps straight to JSON bytes only with the default class and a response model;
+    # without a model, JSONResponse (default or explicit) renders jsonable data identically.
+    fast = (adapter is not None and is_default) or (adapter is None and actual is JSONResponse)
+    options = {
+        "include": route.response_model_include,
+        "exclude": route.response_model_exclude,
+        "by_alias": route.response_model_by_alias,
+        "exclude_unset": route.response_model_exclude_unset,
+        "exclude_defaults": route.response_model_exclude_defaults,
+        "exclude_none": route.response_model_exclude_none,
+    }
+    return ResponsePlan(
+        adapter=adapter,
+        response_class=actual,
+        status_code=route.status_code,
+        dump_options=options,
+        fast_json=fast,
+    )
+
+
+def _endpoint_context(call: Callable[..., Any]) -> dict[str, Any]:
+    context: dict[str, Any] = {}
+    try:
+        source = inspect.getsourcefile(call)
+        if source is not None:
+            context["file"] = source
+        context["line"] = inspect.getsourcelines(call)[1]
+    except (OSError, TypeError):
+        pass
+    name = getattr(call, "__name__", None)
+    if name is not None:
+        context["function"] = name
+    return context
+
+
+def compile_route(
+    route: RouteLike,
+    methods: frozenset[str] | None,
+    overrides: Mapping[Callable[..., Any], Callable[..., Any]],
+    *,
+    websocket: bool = False,
+) -> EndpointPlan:
+    """Compile a route declaration (with its effective dependencies) into a plan."""
+    where = Where(route.path_format, (route.endpoint,))
+    kind = step_kind(route.endpoint)
+    if kind in ("sync_gen", "async_gen") and not websocket:
+        raise config_error(
+            "Generator endpoints (streaming responses) are not supported yet",
+            where,
+            "return a StreamingResponse instead",
+        )
+    graph = flatten(route.dependant, overrides)
+    param_uses = [use for use in graph.fields.values() if use.location != "body"]
+    body_uses = [use for use in graph.fields.values() if use.location == "body"]
+    strict = route.strict_content_type
+    strict_value = strict.value if isinstance(strict, DefaultPlaceholder) else strict
+    body = build_body_plan(body_uses, [use.field for use in body_uses], bool(strict_value), where)
+    if body is not None and body.kind == "form":
+        raise config_error(
+            "Form and File parameters are not supported yet", where, "send JSON for now"
+        )
+    steps = _steps(graph)
+    return EndpointPlan(
+        path=route.path_format,
+        methods=methods,
+        name=route.name,
+        endpoint=route.endpoint,
+        params=build_params_plan(param_uses, where),
+        body=body,
+        steps=steps,
+        stages=group_stages(steps),
+        error_order=tuple(graph.error_order),
+        specials=frozenset(graph.specials),
+        scopes=tuple(graph.scopes.items()),
+        response=None if websocket else response_plan(route),
+        has_exit_stack=any(step.kind in ("sync_gen", "async_gen") for step in steps[:-1]),
+        endpoint_context=_endpoint_context(route.endpoint),
+    )
+
+
+def plan_label(plan: EndpointPlan) -> str:
+    """Return "METHODS path -> endpoint" for listings."""
+    methods = ",".join(sorted(plan.methods)) if plan.methods else "WS"
+    return f"{methods} {plan.path} -> {callable_name(plan.endpoint)}"

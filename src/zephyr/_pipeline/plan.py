@@ -1,0 +1,255 @@
+"""The compiled form of one endpoint: frozen, slotted, printable.
+
+An `EndpointPlan` holds everything a request needs, decided once at startup: how to pull
+each parameter out of the request, the one validator for all of them, how to decode the body,
+which dependency steps to run in which order (and which of them share a thread hop), and how
+to encode the response. `describe()` renders it for `zephyr routes` and for debugging.
+
+Request-time values live in one dict per request, keyed by strings fixed here:
+  "<param key>"   a validated path/query/header/cookie value (see `ParamSource.key`)
+  "body:<name>"   a validated body value
+  "@request", "@response", "@background", "@scopes:<n>"   framework objects
+  "#<n>"          the result of step n
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import TypeAdapter
+from pydantic_core import SchemaValidator
+
+from zephyr._concurrency_limit import DependencyConcurrency
+
+StepKind = Literal["async", "sync", "async_gen", "sync_gen"]
+Location = Literal["path", "query", "header", "cookie"]
+
+
+@dataclass(frozen=True, slots=True)
+class ModelKey:
+    """One field of a Query/Header/Cookie parameter model.
+
+    Attributes:
+        dict_key: Key of the field's raw value in the dict given to the model.
+        lookups: (request key, dict key) pairs to try in order; the first present wins.
+        multi: Read every repeated value as a list.
+        consumed: Request keys that belong to this field (so they are not passed as extras).
+    """
+
+    dict_key: str
+    lookups: tuple[tuple[str, str], ...]
+    multi: bool
+    consumed: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ParamSource:
+    """One path/query/header/cookie value (or parameter model) to pull from the request.
+
+    Attributes:
+        key: Key of the raw value in the params validator's input and of the validated value.
+        location: Where the value is read from.
+        names: Request keys to try, in order (lower-cased for headers).
+        report_names: The key to report in an error's `loc` for each entry of `names`.
+        multi: Read every repeated value as a list (sequence annotations).
+        model_fields: For a parameter model, its fields; the raw value is then a dict built
+            from them plus every other key of the location (the model decides about extras).
+        model_optional: The parameter is `Model | None`: absent unless one of its keys is sent.
+        model_extra: The model allows or forbids extra keys (extras alone make it present).
+        model_loc_names: Field name -> header name, to report header model errors by header.
+    """
+
+    key: str
+    location: Location
+    names: tuple[str, ...] = ()
+    report_names: tuple[str, ...] = ()
+    multi: bool = False
+    model_fields: tuple[ModelKey, ...] = ()
+    model_optional: bool = False
+    model_extra: bool = False
+    model_loc_names: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DefaultValue:
+    """The value used for an optional parameter the request did not carry.
+
+    Attributes:
+        key: The values-dict key it fills.
+        value: The declared default (deep-copied per request when mutable, as FastAPI does).
+        factory: The declared `default_factory`, called per request instead of copying.
+        copy: Whether `value` is mutable and must be copied.
+        validate: The declaration asked for `validate_default`.
+    """
+
+    key: str
+    value: Any
+    factory: Callable[[], Any] | None
+    copy: bool
+    validate: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ParamsPlan:
+    """All path/query/header/cookie parameters of an endpoint and their single validator."""
+
+    sources: tuple[ParamSource, ...]
+    validator: SchemaValidator | None
+    defaults: tuple[DefaultValue, ...]
+    validate_defaults: tuple[DefaultValue, ...]
+    error_prefix: dict[str, tuple[str, ...]]
+    needs_query: bool
+    needs_headers: bool
+    needs_cookies: bool
+    members: dict[str, Any] = field(default_factory=dict)
+    singles: dict[str, SchemaValidator] = field(default_factory=dict, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class BodyField:
+    """One body parameter when the body is an object keyed by parameter names."""
+
+    key: str
+    names: tuple[str, ...]
+    adapter: TypeAdapter[Any]
+    default: DefaultValue | None
+
+
+@dataclass(frozen=True, slots=True)
+class BodyPlan:
+    """How to read and validate the request body.
+
+    Attributes:
+        kind: "json" for JSON bodies, "form" for urlencoded/multipart forms.
+        single_key: When the body is one value (not embedded): its key in the values dict.
+        single_adapter: Validator of that value.
+        single_default: Default used when the body is empty and the parameter is optional.
+        json_direct: The single value may be validated straight from JSON bytes (no Python
+            JSON parse first) without changing any result.
+        fields: Embedded body parameters (an object keyed by their names).
+        strict_content_type: Require a JSON content type before parsing the body as JSON.
+        keys: Every values-dict key the body fills (for error routing).
+    """
+
+    kind: Literal["json", "form"]
+    single_key: str | None
+    single_adapter: TypeAdapter[Any] | None
+    single_default: DefaultValue | None
+    json_direct: bool
+    fields: tuple[BodyField, ...]
+    strict_content_type: bool
+    keys: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One call: a dependency, or the endpoint itself (always the last step).
+
+    Attributes:
+        index: Position in the plan; the result is stored under "#<index>".
+        call: The callable (after dependency overrides).
+        kind: How it is called: awaited, in a thread, or entered as a (sync/async) generator.
+        args: (keyword name, values-dict key) pairs.
+        scope: Exit scope of a generator: "function" (before the response) or "request".
+        concurrency: The `max_concurrency` budget, if declared.
+        label: A readable name for `describe()` and error messages.
+        keys_needed: Every param/body key this step depends on, through its sub-steps too.
+    """
+
+    index: int
+    call: Callable[..., Any]
+    kind: StepKind
+    args: tuple[tuple[str, str], ...]
+    scope: Literal["function", "request"] | None
+    concurrency: DependencyConcurrency | None
+    label: str
+    keys_needed: frozenset[str]
+
+    @property
+    def result_key(self) -> str:
+        """The values-dict key of this step's result."""
+        return f"#{self.index}"
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """Steps run together: a run of plain-`def` steps shares ONE thread hop."""
+
+    steps: tuple[Step, ...]
+    in_thread: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ResponsePlan:
+    """How the endpoint's return value becomes a response.
+
+    Attributes:
+        adapter: The response model's validator/serializer, or None (jsonable encoding).
+        response_class: The class used when the fast path does not apply.
+        status_code: The route's declared status code.
+        dump_options: include/exclude/by_alias/exclude_* for the model dump.
+        fast_json: Encode straight to JSON bytes and send raw messages (what FastAPI's
+            default JSON handling produces, byte for byte).
+    """
+
+    adapter: TypeAdapter[Any] | None
+    response_class: type[Any]
+    status_code: int | None
+    dump_options: dict[str, Any]
+    fast_json: bool
+
+
+@dataclass(frozen=True, slots=True)
+class EndpointPlan:
+    """Everything a request to one route runs, compiled once.
+
+    Attributes:
+        path: The route path template; methods: the HTTP methods (None for WebSockets).
+        name: The route name; endpoint: the user's function.
+        params: Path/query/header/cookie extraction and validation.
+        body: Body decoding, or None when the endpoint takes no body.
+        steps: Dependency calls then the endpoint, in execution order.
+        stages: The same steps grouped into thread hops.
+        error_order: Param/body keys in the order FastAPI reports their errors (with repeats).
+        specials: Which framework objects the steps need ("request", "response", ...).
+        scopes: SecurityScopes values needed, keyed by their values-dict key.
+        response: Response encoding (None for WebSocket endpoints).
+        has_exit_stack: Some step is a generator, so exit stacks are needed.
+    """
+
+    path: str
+    methods: frozenset[str] | None
+    name: str
+    endpoint: Callable[..., Any]
+    params: ParamsPlan
+    body: BodyPlan | None
+    steps: tuple[Step, ...]
+    stages: tuple[Stage, ...]
+    error_order: tuple[str, ...]
+    specials: frozenset[str]
+    scopes: tuple[tuple[str, tuple[str, ...]], ...]
+    response: ResponsePlan | None
+    has_exit_stack: bool
+    endpoint_context: dict[str, Any]
+
+    def describe(self) -> str:
+        """Render the plan as readable text (one fact per line)."""
+        methods = ",".join(sorted(self.methods)) if self.methods else "WS"
+        lines = [f"{methods} {self.path}  ->  {self.name}"]
+        for source in self.params.sources:
+            kind = "model" if source.model_fields else ("list" if source.multi else "one")
+            lines.append(f"  param {source.key}: {source.location} {source.names} ({kind})")
+        if self.body is not None:
+            how = "json->validator" if self.body.json_direct else self.body.kind
+            lines.append(f"  body: {how}, keys {self.body.keys}")
+        for stage in self.stages:
+            where = "thread hop" if stage.in_thread else "event loop"
+            names = ", ".join(f"{step.label} [{step.kind}]" for step in stage.steps)
+            lines.append(f"  stage ({where}): {names}")
+        if self.response is not None:
+            encoder = "model" if self.response.adapter is not None else "jsonable"
+            cls = self.response.response_class.__name__
+            lines.append(f"  response: {encoder} -> {cls}, status {self.response.status_code}")
+        return "\n".join(lines)

@@ -1,0 +1,235 @@
+"""Run one HTTP request through its compiled plan: extract -> solve -> call -> serialize -> send.
+
+The order of observable events is FastAPI's: the body is read and parsed first (a malformed
+JSON body is a 422 before any dependency runs); dependencies run in order; when inputs were
+invalid, the dependencies that do not need them still run, then the 422 is raised inside the
+dependency exit stacks; "function"-scoped `yield` dependencies exit before the response is
+sent, "request"-scoped ones after it and after background tasks.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic_core import PydanticUndefined
+from starlette.background import BackgroundTasks
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import Message, Receive, Scope, Send
+from starlette.websockets import WebSocket
+
+from zephyr._pipeline.body import DIRECT, decode_body, read_body
+from zephyr._pipeline.extract import collect_raw, validate_params
+from zephyr._pipeline.plan import EndpointPlan
+from zephyr._pipeline.serialize import Encoded, build_response, encode, respond
+from zephyr._pipeline.solve import Exits, run_stages
+from zephyr.exceptions import (
+    EndpointContext,
+    FastAPIError,
+    RequestValidationError,
+    WebSocketRequestValidationError,
+)
+from zephyr.security.oauth2 import SecurityScopes
+
+_NOT_AWAITED = (
+    "Response not awaited. There's a high chance that the application code is raising an"
+    " exception and a dependency with yield has a block with a bare except, or a block with"
+    " except Exception, and is not raising the exception again. Read more about it in the"
+    " docs: https://fastapi.tiangolo.com/tutorial/dependencies/dependencies-with-yield/"
+    "#dependencies-with-yield-and-except"
+)
+
+
+class Connection:
+    """Per-request state: the ASGI triple, the lazily built Request, what has been sent."""
+
+    __slots__ = (
+        "_request",
+        "background",
+        "body",
+        "receive",
+        "response",
+        "scope",
+        "send_",
+        "started",
+    )
+
+    def __init__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        self.scope = scope
+        self.receive = receive
+        self.send_ = send
+        self.started = False
+        self.body: bytes | None = None
+        self._request: Request | None = None
+        self.response: Response | None = None
+        self.background: BackgroundTasks | None = None
+
+    async def send(self, message: Message) -> None:
+        """Forward a message, remembering whether the response has started."""
+        if message["type"] == "http.response.start":
+            self.started = True
+        await self.send_(message)
+
+    def adopt(self, request: Request) -> None:
+        """Use an existing Request object (custom route handlers receive one)."""
+        self._request = request
+
+    @property
+    def request(self) -> Request:
+        """The Starlette Request for this connection, built on first use."""
+        if self._request is None:
+            self._request = Request(self.scope, self.receive, self.send)
+            if self.body is not None:
+                # The body was read straight from `receive`; let request.body() return it.
+                self._request._body = self.body
+        return self._request
+
+
+def endpoint_context(plan: EndpointPlan, scope: Scope) -> EndpointContext:
+    """Return FastAPI's context for error messages: function, file, line and "METHOD path"."""
+    context: EndpointContext = dict(plan.endpoint_context)  # type: ignore[assignment]
+    mount = scope.get("root_path", "").rstrip("/")
+    method = scope.get("method", "WS") if scope["type"] == "http" else "WS"
+    context["path"] = f"{method} {mount}{plan.path}"
+    return context
+
+
+def sub_response() -> Response:
+    """Return the `response: Response` parameter object: no headers, no status yet."""
+    response = Response()
+    del response.headers["content-length"]
+    response.status_code = None  # type: ignore[assignment]
+    return response
+
+
+def _fill_specials(plan: EndpointPlan, values: dict[str, Any], conn: Connection) -> None:
+    specials = plan.specials
+    if "request" in specials or "connection" in specials:
+        values["@request"] = values["@connection"] = conn.request
+    if "response" in specials:
+        conn.response = values["@response"] = sub_response()
+    if "background" in specials:
+        conn.background = values["@background"] = BackgroundTasks()
+    for key, scopes in plan.scopes:
+        values[key] = SecurityScopes(scopes=list(scopes))
+
+
+def ordered_errors(plan: EndpointPlan, keyed: list[tuple[str, dict[str, Any]]]) -> list[Any]:
+    """Order errors the way FastAPI reports them (dependency order, repeats included)."""
+    by_key: dict[str, list[dict[str, Any]]] = {}
+    for key, error in keyed:
+        by_key.setdefault(key, []).append(error)
+    ordered: list[Any] = []
+    for key in plan.error_order:
+        ordered.extend(by_key.get(key, ()))
+    return ordered
+
+
+async def _inputs(
+    plan: EndpointPlan, conn: Connection, path_params: dict[str, Any]
+) -> tuple[dict[str, Any], list[tuple[str, dict[str, Any]]], Any]:
+    """Read, parse and validate every request input; return (values, keyed errors, body)."""
+    body_values: dict[str, Any] = {}
+    body_errors: list[tuple[str, dict[str, Any]]] = []
+    received: Any = None
+    if plan.body is not None:
+        if "request" in plan.specials or "connection" in plan.specials:
+            raw = conn.body = await conn.request.body()
+        else:
+            raw = conn.body = await read_body(conn.receive)
+        body_values, body_errors, received = decode_body(plan.body, raw, conn.scope)
+    raw_params, chosen = collect_raw(plan.params, conn.scope, path_params)
+    values, errors = validate_params(plan.params, raw_params, chosen)
+    if body_values:
+        values.update(body_values)
+    if body_errors:
+        errors.extend(body_errors)
+    _fill_specials(plan, values, conn)
+    return values, errors, received
+
+
+async def _produce(
+    plan: EndpointPlan, conn: Connection, path_params: dict[str, Any], exits: Exits | None
+) -> Encoded:
+    """Validate inputs, run the steps and encode the endpoint's result."""
+    values, errors, received = await _inputs(plan, conn, path_params)
+    if errors:
+        await run_stages(plan.stages, values, exits, failed_keys=[key for key, _ in errors])
+        if received is DIRECT:
+            # The body was valid and never parsed in Python; the error still carries it.
+            received = json.loads(conn.body or b"")
+        raise RequestValidationError(
+            ordered_errors(plan, errors),
+            body=None if received is PydanticUndefined else received,
+            endpoint_ctx=endpoint_context(plan, conn.scope),
+        )
+    response_plan = plan.response
+    assert response_plan is not None  # HTTP plans always have one
+
+    def finish(result: Any) -> Encoded:
+        return encode(response_plan, result, lambda: endpoint_context(plan, conn.scope))
+
+    await run_stages(plan.stages, values, exits, finish=finish)
+    encoded: Encoded = values[plan.steps[-1].result_key]
+    return encoded
+
+
+async def _send(plan: EndpointPlan, conn: Connection, encoded: Encoded) -> None:
+    assert plan.response is not None
+    await respond(
+        plan.response,
+        encoded,
+        conn.response,
+        conn.background,
+        conn.scope,
+        conn.receive,
+        conn.send,
+    )
+
+
+async def produce_response(
+    plan: EndpointPlan, conn: Connection, path_params: dict[str, Any], exits: Exits | None
+) -> Response:
+    """Run the plan up to the response object, without sending it (custom route handlers)."""
+    assert plan.response is not None
+    encoded = await _produce(plan, conn, path_params, exits)
+    return build_response(plan.response, encoded, conn.response, conn.background)
+
+
+async def run_http(plan: EndpointPlan, conn: Connection, path_params: dict[str, Any]) -> None:
+    """Run the plan for one HTTP request and send its response."""
+    if not plan.has_exit_stack:
+        encoded = await _produce(plan, conn, path_params, None)
+        await _send(plan, conn, encoded)
+        return
+    exits = Exits()
+    sent = False
+    async with exits.request:
+        async with exits.function:
+            encoded = await _produce(plan, conn, path_params, exits)
+        await _send(plan, conn, encoded)
+        sent = True
+    if not sent:
+        # A `yield` dependency swallowed the endpoint's exception: nothing can be sent.
+        raise FastAPIError(_NOT_AWAITED)
+
+
+async def run_websocket(
+    plan: EndpointPlan, scope: Scope, receive: Receive, send: Send, path_params: dict[str, Any]
+) -> None:
+    """Run the plan of a WebSocket endpoint: validate inputs, solve dependencies, call it."""
+    websocket = WebSocket(scope, receive=receive, send=send)
+    raw_params, chosen = collect_raw(plan.params, scope, path_params)
+    values, errors = validate_params(plan.params, raw_params, chosen)
+    values["@websocket"] = values["@connection"] = websocket
+    for key, scopes in plan.scopes:
+        values[key] = SecurityScopes(scopes=list(scopes))
+    exits = Exits()
+    async with exits.request, exits.function:
+        if errors:
+            await run_stages(plan.stages, values, exits, failed_keys=[key for key, _ in errors])
+            raise WebSocketRequestValidationError(
+                ordered_errors(plan, errors), endpoint_ctx=endpoint_context(plan, scope)
+            )
+        await run_stages(plan.stages, values, exits)

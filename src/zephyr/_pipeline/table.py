@@ -1,0 +1,53 @@
+"""STARTUP ONLY: compile an app's effective routes into the route table with their plans."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from starlette.routing import BaseRoute
+
+from zephyr._pipeline.asgi import Target, entry_for
+from zephyr._pipeline.compile import compile_route
+from zephyr._pipeline.plan import EndpointPlan
+from zephyr._pipeline.router import CompiledRouter
+
+Overrides = Mapping[Callable[..., Any], Callable[..., Any]]
+
+
+def _fingerprint(overrides: Overrides) -> tuple[tuple[int, int], ...]:
+    return tuple((id(key), id(value)) for key, value in overrides.items())
+
+
+def route_plan(route: Any, overrides: Overrides, *, websocket: bool = False) -> EndpointPlan:
+    """Return the route's plan for these overrides, compiling it once per override set."""
+    cache: dict[Any, EndpointPlan] = route.__dict__.setdefault("_zephyr_plans", {})
+    key = _fingerprint(overrides)
+    plan = cache.get(key)
+    if plan is None:
+        methods = None if websocket else frozenset(route.methods)
+        plan = compile_route(route, methods, overrides, websocket=websocket)
+        cache.clear()  # keep only the current override set
+        cache[key] = plan
+    return plan
+
+
+def _target(route: BaseRoute, overrides: Overrides) -> Target | None:
+    from zephyr._pipeline.handler import handler_app, has_custom_handler
+    from zephyr.routing import APIRoute, APIWebSocketRoute
+
+    if isinstance(route, APIRoute):
+        if has_custom_handler(route):
+            return Target(route, None, handler_app(route))
+        return Target(route, route_plan(route, overrides))
+    if isinstance(route, APIWebSocketRoute):
+        return Target(route, route_plan(route, overrides, websocket=True))
+    return None
+
+
+def compile_table(
+    routes: Sequence[BaseRoute], overrides: Overrides, redirect_slashes: bool
+) -> CompiledRouter:
+    """Compile every route's plan and the table that finds them."""
+    entries = [entry_for(route, _target(route, overrides)) for route in routes]
+    return CompiledRouter(entries, redirect_slashes=redirect_slashes)

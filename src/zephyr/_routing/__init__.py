@@ -1,0 +1,1 @@
+"""Registration helpers behind `zephyr.routing` (startup only)."""

@@ -1,0 +1,1 @@
+"""Dependency analysis, in FastAPI's shapes (`Dependant`, `get_dependant`)."""
