@@ -8,6 +8,7 @@ route, router or dependency-override change.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -33,7 +34,11 @@ from zephyr.exception_handlers import (
     request_validation_exception_handler,
     websocket_request_validation_exception_handler,
 )
-from zephyr.exceptions import RequestValidationError, WebSocketRequestValidationError
+from zephyr.exceptions import (
+    FastAPIDeprecationWarning,
+    RequestValidationError,
+    WebSocketRequestValidationError,
+)
 from zephyr.params import Depends
 from zephyr.types import DecoratedCallable
 from zephyr.utils import generate_unique_id
@@ -112,6 +117,13 @@ class FastAPI(Starlette):
         self.openapi_version = "3.1.0"
         self.openapi_schema: dict[str, Any] | None = None
         self.webhooks = webhooks or routing.APIRouter()
+        if root_path:
+            warnings.warn(
+                "The `root_path` parameter is deprecated. Configure the server's root path"
+                " instead, for example with `zephyr run --root-path /api/v1`.",
+                category=FastAPIDeprecationWarning,
+                stacklevel=2,
+            )
         self.root_path = root_path or openapi_prefix
         self.max_body_size = max_body_size
         self.extra = extra

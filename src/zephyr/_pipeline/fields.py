@@ -84,11 +84,27 @@ def validation_type(field_info: FieldInfo, *, drop_location: bool = False) -> An
     return Annotated[(annotation, *field_info.metadata, extra)]
 
 
+class UnresolvedAnnotationError(TypeError):
+    """An annotation names something that cannot be found (a forward reference)."""
+
+
 def build_type_adapter(type_: Any, config: ConfigDict | None = None) -> TypeAdapter[Any]:
-    """Build a TypeAdapter, silencing Pydantic's warnings about unused field attributes."""
+    """Build a TypeAdapter, silencing Pydantic's warnings about unused field attributes.
+
+    Raises:
+        UnresolvedAnnotationError: The type mentions a name that cannot be resolved, which
+            Pydantic would otherwise only report when the first request is validated.
+    """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return TypeAdapter(type_, config=config)
+        adapter = TypeAdapter(type_, config=config)
+    if not adapter.pydantic_complete:
+        raise UnresolvedAnnotationError(
+            f"{type_!r} refers to a name that cannot be resolved; define it at module level"
+            " (with `from __future__ import annotations`, annotations are looked up in the"
+            " module's globals, not in the enclosing function)"
+        )
+    return adapter
 
 
 def prefix_errors(errors: list[Any], prefix: tuple[str | int, ...]) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ before the response is sent, "request" scope after it (and after background task
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Callable, Collection
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from contextlib import contextmanager as sync_contextmanager
@@ -18,6 +19,7 @@ import anyio.to_thread
 from anyio import CancelScope, CapacityLimiter
 
 from zephyr._pipeline.plan import Stage, Step
+from zephyr.concurrency import _asynccontextmanager_with_shielded_exit
 
 Finish = Callable[[Any], Any]
 
@@ -25,15 +27,27 @@ Finish = Callable[[Any], Any]
 class Exits:
     """The two exit stacks of one request (created only for plans with `yield` steps)."""
 
-    __slots__ = ("function", "request")
+    __slots__ = ("_cleanup", "function", "request")
 
     def __init__(self) -> None:
         self.request = AsyncExitStack()
         self.function = AsyncExitStack()
+        self._cleanup: CancelScope | None = None
 
     def for_step(self, step: Step) -> AsyncExitStack:
         """Return the stack a generator step's exit belongs to."""
         return self.function if step.scope == "function" else self.request
+
+    def shielded(self, manager: AbstractAsyncContextManager[Any]) -> Any:
+        """Wrap an async generator dependency so its exit code survives cancellation.
+
+        One cancel scope, entered on the request stack before the first such dependency,
+        is shielded while any of them exits (a client that disconnects mid-response must
+        not cut a transaction's rollback short).
+        """
+        if self._cleanup is None:
+            self._cleanup = self.request.enter_context(CancelScope())
+        return _asynccontextmanager_with_shielded_exit(manager, self._cleanup)
 
 
 def _kwargs(step: Step, values: dict[str, Any]) -> dict[str, Any]:
@@ -52,12 +66,15 @@ def _run_in_thread(
         if skip is not None and skip(step):
             continue
         kwargs = _kwargs(step, values)
+        # Each step sees the request's context but its own changes stay its own, exactly as
+        # with one thread hop per step (FastAPI): copying a context is O(1).
+        context = contextvars.copy_context()
         if step.kind == "sync_gen":
             manager = sync_contextmanager(step.call)(**kwargs)
-            values[step.result_key] = manager.__enter__()
+            values[step.result_key] = context.run(manager.__enter__)
             entered.append((step, manager))
         else:
-            result = step.call(**kwargs)
+            result = context.run(step.call, **kwargs)
             if finish is not None and step is finish[0]:
                 result = finish[1](result)
             values[step.result_key] = result
@@ -117,7 +134,7 @@ async def _run_loop_step(
         assert exits is not None
         manager: AbstractAsyncContextManager[Any]
         if step.kind == "async_gen":
-            manager = asynccontextmanager(step.call)(**kwargs)
+            manager = exits.shielded(asynccontextmanager(step.call)(**kwargs))
         else:
             manager = _thread_manager(sync_contextmanager(step.call)(**kwargs))
         if step.concurrency is not None:
