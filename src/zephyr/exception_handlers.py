@@ -4,6 +4,9 @@ Applications install them for ``HTTPException``, ``RequestValidationError`` and
 ``WebSocketRequestValidationError``; custom handlers can delegate to them.
 """
 
+from collections.abc import Sequence
+from typing import Any
+
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -28,11 +31,34 @@ async def http_exception_handler(request: Request, exc: HTTPException) -> Respon
     return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=headers)
 
 
+def _encode_errors(errors: Sequence[Any]) -> Any:
+    """Encode errors for JSON; bytes that are not UTF-8 are shown with replacement marks.
+
+    FastAPI answers 500 when a client sends bytes that are not UTF-8 where a string was
+    expected (the error's `input` cannot be decoded); a client's bytes must never make a
+    server error, so only in that case the input is decoded leniently.
+    """
+    try:
+        return jsonable_encoder(errors)
+    except UnicodeDecodeError:
+        return jsonable_encoder([_lenient(error) for error in errors])
+
+
+def _lenient(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    if isinstance(value, dict):
+        return {key: _lenient(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_lenient(item) for item in value)
+    return value
+
+
 async def request_validation_exception_handler(
     request: Request, exc: RequestValidationError
 ) -> JSONResponse:
     """Answer a request validation failure with 422 and ``{"detail": [errors...]}``."""
-    return JSONResponse(status_code=422, content={"detail": jsonable_encoder(exc.errors())})
+    return JSONResponse(status_code=422, content={"detail": _encode_errors(exc.errors())})
 
 
 async def websocket_request_validation_exception_handler(
@@ -42,4 +68,4 @@ async def websocket_request_validation_exception_handler(
 
     As in FastAPI, the reason is the JSON-compatible list of errors itself, not a string.
     """
-    await websocket.close(code=WS_1008_POLICY_VIOLATION, reason=jsonable_encoder(exc.errors()))
+    await websocket.close(code=WS_1008_POLICY_VIOLATION, reason=_encode_errors(exc.errors()))

@@ -170,6 +170,11 @@ class APIRoute(routing.Route):
             self.response_field = response_field("Response_" + self.unique_id, self.response_model)
         self.body_field = self.dependant.body_params[0] if self.dependant.body_params else None
         self._app: ASGIApp | None = None
+        # Compile now: a parameter Pydantic cannot validate fails here, at declaration, as in
+        # FastAPI. (Copies made for included routers re-populate, which drops this cache.)
+        from zephyr._pipeline.table import compile_declared
+
+        compile_declared(self)
 
     def _additional_response_fields(self) -> dict[int | str, ModelField]:
         fields: dict[int | str, ModelField] = {}
@@ -245,6 +250,9 @@ class APIWebSocketRoute(routing.WebSocketRoute):
         self.path_regex, self.path_format, self.param_convertors = compile_path(path)
         self.dependant = build_dependant(self.path_format, endpoint, self.dependencies)
         self._app: ASGIApp | None = None
+        from zephyr._pipeline.table import compile_declared
+
+        compile_declared(self, websocket=True)
 
     @property
     def app(self) -> ASGIApp:

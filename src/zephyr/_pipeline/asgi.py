@@ -9,6 +9,7 @@ route or dependency-override change.
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -147,7 +148,7 @@ class AppCore:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
         if kind == "lifespan":
-            await self.router.lifespan(scope, receive, send)
+            await self._lifespan(scope, receive, send)
             return
         scope["starlette.exception_handlers"] = self.tables
         if "router" not in scope:
@@ -163,10 +164,38 @@ class AppCore:
         else:
             await self._websocket(match, scope, receive, send)
 
+    async def _lifespan(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Run the ASGI lifespan protocol around the router's lifespan context.
+
+        Routes are compiled before startup completes, so a broken route stops the server from
+        starting (with the traceback in "lifespan.startup.failed") instead of failing its
+        first request.
+        """
+        started = False
+        await receive()  # lifespan.startup
+        try:
+            self.table()
+            async with self.router.lifespan_context(scope.get("app")) as state:
+                if state is not None:
+                    if "state" not in scope:
+                        raise RuntimeError(
+                            'The server does not support "state" in the lifespan scope.'
+                        )
+                    scope["state"].update(state)
+                await send({"type": "lifespan.startup.complete"})
+                started = True
+                await receive()  # lifespan.shutdown
+        except BaseException:
+            failed = "lifespan.shutdown.failed" if started else "lifespan.startup.failed"
+            await send({"type": failed, "message": traceback.format_exc()})
+            raise
+        await send({"type": "lifespan.shutdown.complete"})
+
     async def _http(self, match: RouteMatch, scope: Scope, receive: Receive, send: Send) -> None:
         target: Target = match.entry.target  # type: ignore[assignment]
         route = target.route
-        scope["route"] = route
+        # FastAPI 0.165 exposes the route as declared, also when served through an include.
+        scope["route"] = getattr(route, "original_route", route)
         scope["endpoint"] = getattr(route, "endpoint", None)
         scope["path_params"] = match.path_params
         plan = target.plan

@@ -141,7 +141,7 @@ def compile_route(
     graph = flatten(route.dependant, overrides)
     param_uses = [use for use in graph.fields.values() if use.location != "body"]
     body_uses = [use for use in graph.fields.values() if use.location == "body"]
-    strict = route.strict_content_type
+    strict = getattr(route, "strict_content_type", True)
     strict_value = strict.value if isinstance(strict, DefaultPlaceholder) else strict
     body = build_body_plan(body_uses, [use.field for use in body_uses], bool(strict_value), where)
     if body is not None and body.kind == "form":

@@ -10,16 +10,17 @@ location and name FastAPI reports.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, Literal, get_args
+from typing import Any, Literal
 
 from pydantic import AliasChoices, AliasPath, BaseModel, Json
-from typing_extensions import NotRequired, Required, TypedDict
+from pydantic_core import CoreSchema, SchemaValidator
 
 from zephyr import params
 from zephyr._pipeline import typeinfo
+from zephyr._pipeline.adapters import compose_typed_dict, field_adapter
 from zephyr._pipeline.bodyschema import json_direct_safe
 from zephyr._pipeline.errors import Where, config_error
-from zephyr._pipeline.fields import ModelField, build_type_adapter, validation_type
+from zephyr._pipeline.fields import ModelField
 from zephyr._pipeline.graph import FieldUse
 from zephyr._pipeline.plan import (
     BodyField,
@@ -126,7 +127,8 @@ def _scalar_source(use: FieldUse) -> ParamSource:
 def build_params_plan(uses: Iterable[FieldUse], where: Where) -> ParamsPlan:
     """Build the extraction list and the single validator for non-body parameters."""
     sources: list[ParamSource] = []
-    members: dict[str, Any] = {}
+    members: dict[str, tuple[CoreSchema, bool]] = {}
+    singles: dict[str, SchemaValidator] = {}
     defaults: list[DefaultValue] = []
     validate_defaults: list[DefaultValue] = []
     prefixes: dict[str, tuple[str, ...]] = {}
@@ -136,38 +138,32 @@ def build_params_plan(uses: Iterable[FieldUse], where: Where) -> ParamsPlan:
         sources.append(source)
         prefixes[use.key] = (use.location,) if model else (use.location, source.report_names[0])
         info = use.field.field_info
-        member = validation_type(info, drop_location=True)
         required = info.is_required()
-        members[use.key] = Required[member] if required else NotRequired[member]
+        try:
+            adapter = field_adapter(info)
+        except Exception as exc:  # pydantic raises several types for unsupported annotations
+            raise config_error(
+                f"Cannot validate parameter {use.field.name!r}: {exc}",
+                where.at_param(use.field.name),
+            ) from exc
+        members[use.key] = (adapter.core_schema, required)
+        singles[use.key] = adapter.validator  # type: ignore[assignment]
         if not required:
             target = validate_defaults if info.validate_default else defaults
             target.append(make_default(use.key, use.field))
-    validator = None
-    if members:
-        try:
-            shape = TypedDict("Params", members)  # type: ignore[misc]
-            validator = build_type_adapter(shape).validator
-        except Exception as exc:  # pydantic raises several types for unsupported annotations
-            raise config_error(
-                f"Cannot build a validator for the parameters: {exc}", where
-            ) from exc
+    validator = compose_typed_dict(members) if members else None
     locations = {source.location for source in sources}
     return ParamsPlan(
         sources=tuple(sources),
-        validator=validator,  # type: ignore[arg-type]
+        validator=validator,
         defaults=tuple(defaults),
         validate_defaults=tuple(validate_defaults),
         error_prefix=prefixes,
         needs_query="query" in locations,
         needs_headers="header" in locations,
         needs_cookies="cookie" in locations,
-        members={key: _strip_required(member) for key, member in members.items()},
+        singles=singles,
     )
-
-
-def _strip_required(member: Any) -> Any:
-    """Return the type inside `Required[...]` / `NotRequired[...]`."""
-    return get_args(member)[0]
 
 
 def should_embed(fields: list[ModelField]) -> bool:
@@ -202,7 +198,7 @@ def build_body_plan(
             fields = tuple(_body_field(use) for use in uses)
             return BodyPlan(kind, None, None, None, False, fields, strict_content_type, keys)
         use = uses[0]
-        adapter = build_type_adapter(validation_type(use.field.field_info, drop_location=True))
+        adapter = field_adapter(use.field.field_info)
     except Exception as exc:
         raise config_error(f"Cannot build a validator for the request body: {exc}", where) from exc
     default = None if use.field.required else make_default(use.key, use.field)
@@ -212,6 +208,6 @@ def build_body_plan(
 
 def _body_field(use: FieldUse) -> BodyField:
     names = tuple(reported for reported, _ in request_names(use.field))
-    adapter = build_type_adapter(validation_type(use.field.field_info, drop_location=True))
+    adapter = field_adapter(use.field.field_info)
     default = None if use.field.required else make_default(use.key, use.field)
     return BodyField(use.key, names, adapter, default)

@@ -15,7 +15,6 @@ from pydantic import ValidationError
 from starlette.requests import cookie_parser
 
 from zephyr._pipeline.defaults import produce_default
-from zephyr._pipeline.fields import build_type_adapter
 from zephyr._pipeline.plan import ModelKey, ParamSource, ParamsPlan
 
 _ABSENT: Any = object()
@@ -160,16 +159,13 @@ def _fill_defaults(plan: ParamsPlan, values: dict[str, Any]) -> None:
 
 
 def _valid_part(plan: ParamsPlan, raw: dict[str, Any], failed: set[str]) -> dict[str, Any]:
-    """Validate, one by one, the inputs that did not fail (dependencies not needing the failed
-    ones still run, as in FastAPI). Error path only: per-key validators are built on demand."""
+    """Validate, one by one, the inputs that did not fail (error path only: dependencies not
+    needing the failed ones still run, as in FastAPI)."""
     values: dict[str, Any] = {}
     for key, value in raw.items():
         if key in failed:
             continue
-        validator = plan.singles.get(key)
-        if validator is None:
-            validator = plan.singles[key] = build_type_adapter(plan.members[key]).validator
-        values[key] = validator.validate_python(value)
+        values[key] = plan.singles[key].validate_python(value)
     _fill_defaults(plan, values)
     return values
 

@@ -103,7 +103,6 @@ class ParamsPlan:
     needs_query: bool
     needs_headers: bool
     needs_cookies: bool
-    members: dict[str, Any] = field(default_factory=dict)
     singles: dict[str, SchemaValidator] = field(default_factory=dict, repr=False)
 
 

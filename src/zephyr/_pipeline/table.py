@@ -32,6 +32,12 @@ def route_plan(route: Any, overrides: Overrides, *, websocket: bool = False) -> 
     return plan
 
 
+def compile_declared(route: Any, *, websocket: bool = False) -> None:
+    """Compile a route's own plan when it is declared (fresh cache, no overrides)."""
+    route.__dict__["_zephyr_plans"] = {}
+    route_plan(route, {}, websocket=websocket)
+
+
 def _target(route: BaseRoute, overrides: Overrides) -> Target | None:
     from zephyr._pipeline.handler import handler_app, has_custom_handler
     from zephyr.routing import APIRoute, APIWebSocketRoute
