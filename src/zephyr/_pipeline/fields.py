@@ -160,7 +160,13 @@ class ModelField:
     def type_adapter(self) -> TypeAdapter[Any]:
         """This field's own TypeAdapter, built on first use."""
         if self._adapter is None:
-            self._adapter = build_type_adapter(validation_type(self.field_info), self.config)
+            if self.config is None:
+                # Validators are shared between fields of the same type (see adapters.py).
+                from zephyr._pipeline.adapters import field_adapter
+
+                self._adapter = field_adapter(self.field_info)
+            else:
+                self._adapter = build_type_adapter(validation_type(self.field_info), self.config)
         return self._adapter
 
     def get_default(self) -> Any:
