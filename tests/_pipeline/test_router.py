@@ -29,7 +29,7 @@ from starlette.routing import (
 )
 from starlette.types import Receive, Scope, Send
 
-from zephyr._pipeline import router as router_module
+from zephyr._pipeline import router_build as router_module
 from zephyr._pipeline.router import CompiledRouter, RouteEntry, RouteKind, RouteMatch
 
 # --------------------------------------------------------------------------- helpers
