@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Lifespan, Receive, Scope, Send
-from typing_extensions import Unpack
+from typing_extensions import Unpack, deprecated
 
 from zephyr import routing
 from zephyr._pipeline.asgi import AppCore
@@ -378,6 +378,10 @@ class FastAPI(Starlette):
         """Serve a router's routes, with FastAPI's `include_router` options."""
         self.router.include_router(router, **options)
 
+    @deprecated(
+        "on_event is deprecated, use lifespan event handlers instead"
+        " (a `lifespan=` async context manager)."
+    )
     def on_event(self, event_type: str) -> Callable[[DecoratedCallable], DecoratedCallable]:
         """Decorate a startup or shutdown handler (prefer `lifespan=`)."""
         return self.router.on_event(event_type)

@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Match, compile_path, get_name
 from starlette.types import ASGIApp, Lifespan, Receive, Scope, Send
-from typing_extensions import Unpack
+from typing_extensions import Unpack, deprecated
 
 from zephyr import params
 from zephyr._pipeline.analyze import (
@@ -642,6 +642,10 @@ class APIRouter(routing.Router):
         else:
             raise ValueError(f"Unknown event type {event_type!r}: use 'startup' or 'shutdown'")
 
+    @deprecated(
+        "on_event is deprecated, use lifespan event handlers instead"
+        " (a `lifespan=` async context manager)."
+    )
     def on_event(self, event_type: str) -> Callable[[DecoratedCallable], DecoratedCallable]:
         """Decorate a startup or shutdown handler."""
 

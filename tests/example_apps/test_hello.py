@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-
 from examples.hello.app import Store, app, get_store
+
 from zephyr.testclient import TestClient
 
 TOKEN = {"x-token": "secret-token"}

@@ -71,6 +71,11 @@ class Connection:
             self.started = True
         await self.send_(message)
 
+    @property
+    def has_request(self) -> bool:
+        """Whether a Request object exists already (custom route handlers pass one in)."""
+        return self._request is not None
+
     def adopt(self, request: Request) -> None:
         """Use an existing Request object (custom route handlers receive one)."""
         self._request = request
@@ -134,7 +139,9 @@ async def _inputs(
     body_errors: list[tuple[str, dict[str, Any]]] = []
     received: Any = None
     if plan.body is not None:
-        if "request" in plan.specials or "connection" in plan.specials:
+        if conn.has_request or "request" in plan.specials or "connection" in plan.specials:
+            # The Request object caches the body (and may be a custom Request subclass that
+            # decodes it): read through it whenever one exists or the steps will get one.
             raw = conn.body = await conn.request.body()
         else:
             raw = conn.body = await read_body(conn.receive)
