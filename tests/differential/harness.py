@@ -183,10 +183,18 @@ class Outcome:
     warned: tuple[tuple[str, str], ...] = ()
 
 
+# Usage errors whose wording Zephyr improves (naming the cause and the fix): only the leading
+# clause, which states what went wrong, is compared.
+_REWORDED_ERRORS = frozenset({"FastAPIError", "DependencyScopeError"})
+
+
 def describe_exception(exc: BaseException) -> str:
     """``TypeName: message`` with memory addresses normalised (the type's module is not compared:
     ``fastapi.exceptions.X`` and ``zephyr.exceptions.X`` are the same behaviour)."""
-    return normalise(f"{type(exc).__name__}: {exc}")
+    message = str(exc)
+    if type(exc).__name__ in _REWORDED_ERRORS:
+        message = re.split(r"[.:]", message, maxsplit=1)[0]
+    return normalise(f"{type(exc).__name__}: {message}")
 
 
 def normalise(value: Any) -> Any:

@@ -54,6 +54,14 @@ class Where:
         return " -> ".join(parts)
 
 
+RESPONSE_NOT_SENT = (
+    "Response not awaited: the endpoint raised an exception and a dependency with `yield`"
+    " caught it (a bare `except:` or `except Exception:` around its `yield`) without raising"
+    " it again, so there is no response to send. Re-raise it (`raise`) or raise an"
+    " HTTPException from the dependency's except block."
+)
+
+
 def config_error(message: str, where: Where | None, hint: str = "") -> ConfigurationError:
     """Build a ConfigurationError whose message says what, where and what to do."""
     text = message

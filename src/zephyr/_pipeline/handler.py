@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from zephyr._pipeline.errors import RESPONSE_NOT_SENT
 from zephyr._pipeline.run import Connection, produce_response, run_http, run_websocket
 from zephyr._pipeline.solve import Exits
 from zephyr.exceptions import FastAPIError
@@ -67,7 +68,7 @@ def handler_app(route: Any) -> ASGIApp:
             await response(scope, receive, send)
             sent = True
         if not sent:
-            raise FastAPIError("Response not awaited: a yield dependency swallowed an exception")
+            raise FastAPIError(RESPONSE_NOT_SENT)
 
     return app
 

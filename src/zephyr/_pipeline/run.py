@@ -20,6 +20,7 @@ from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 
 from zephyr._pipeline.body import DIRECT, decode_body, read_body
+from zephyr._pipeline.errors import RESPONSE_NOT_SENT
 from zephyr._pipeline.extract import collect_raw, validate_params
 from zephyr._pipeline.plan import EndpointPlan
 from zephyr._pipeline.serialize import Encoded, build_response, encode, respond
@@ -31,14 +32,6 @@ from zephyr.exceptions import (
     WebSocketRequestValidationError,
 )
 from zephyr.security.oauth2 import SecurityScopes
-
-_NOT_AWAITED = (
-    "Response not awaited. There's a high chance that the application code is raising an"
-    " exception and a dependency with yield has a block with a bare except, or a block with"
-    " except Exception, and is not raising the exception again. Read more about it in the"
-    " docs: https://fastapi.tiangolo.com/tutorial/dependencies/dependencies-with-yield/"
-    "#dependencies-with-yield-and-except"
-)
 
 
 class Connection:
@@ -219,7 +212,7 @@ async def run_http(plan: EndpointPlan, conn: Connection, path_params: dict[str, 
         sent = True
     if not sent:
         # A `yield` dependency swallowed the endpoint's exception: nothing can be sent.
-        raise FastAPIError(_NOT_AWAITED)
+        raise FastAPIError(RESPONSE_NOT_SENT)
 
 
 async def run_websocket(
