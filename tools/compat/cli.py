@@ -1,0 +1,282 @@
+"""Command line of tools/compat: run FastAPI's own test suite against Zephyr and count.
+
+Run from the repository root: ``.venv/bin/python -m tools.compat --help``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from tools.compat import env, privates, results
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """Parse the command line."""
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.compat",
+        description=f"Run FastAPI {env.FASTAPI_VERSION}'s test suite against Zephyr.",
+    )
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        default=["tests"],
+        help="test paths inside the sdist, e.g. tests/test_tutorial (default: tests)",
+    )
+    parser.add_argument("-k", dest="keyword", help="pytest -k expression")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="pytest-xdist workers; 0 runs in one process (default: 2)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=20,
+        help="per-test timeout in seconds, counted as failed (default: 20)",
+    )
+    parser.add_argument(
+        "--baseline", action="store_true", help="run against the real FastAPI instead of Zephyr"
+    )
+    parser.add_argument("--json", type=Path, help="write per-test outcomes and counts here")
+    parser.add_argument(
+        "--top", type=int, default=0, help="list only the N files with most failures (default: all)"
+    )
+    parser.add_argument(
+        "--no-expand",
+        action="store_true",
+        help="count a file that fails to collect as 1 failure instead of "
+        "its tests' number as collected with the real FastAPI",
+    )
+    parser.add_argument(
+        "--rebuild", action="store_true", help="re-resolve pins and rebuild the venvs"
+    )
+    parser.add_argument(
+        "--private-imports",
+        action="store_true",
+        help="only list the private fastapi modules and names the suite uses",
+    )
+    parser.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=env.DEFAULT_CACHE,
+        help=f"downloads, venvs and logs (default: {env.DEFAULT_CACHE})",
+    )
+    parser.add_argument(
+        "--keep-tmp", action="store_true", help="keep the unpacked suite and print where it is"
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the suite as asked and print the counts; return the process exit code."""
+    args = parse_args(argv)
+    started = time.monotonic()
+    cache: Path = args.cache_dir.expanduser().resolve()
+    if cache == env.REPO_ROOT or env.REPO_ROOT in cache.parents:
+        raise SystemExit("compat: --cache-dir must be outside the repository")
+    sdist = env.download_sdist(cache)
+    workdir = Path(tempfile.mkdtemp(prefix="zephyr-compat-"))
+    try:
+        suite = env.unpack(sdist, workdir)
+        if args.private_imports:
+            print(privates.report(suite.root, suite.fastapi_modules))
+            return 0
+        return run_and_count(args, cache, sdist, suite, started)
+    finally:
+        if args.keep_tmp:
+            print(f"compat: unpacked suite kept in {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def run_and_count(
+    args: argparse.Namespace, cache: Path, sdist: Path, suite: env.Suite, started: float
+) -> int:
+    """Build the venv for the chosen mode, run pytest there, then count and report."""
+    for path in args.paths:
+        if not (suite.root / path.split("::")[0]).exists():
+            raise SystemExit(f"compat: no {path} in FastAPI's sdist (paths are like tests/...)")
+    requirements = env.suite_requirements(suite.root / "pyproject.toml")
+    requirements += env.resolved_pins(cache, args.rebuild)
+    mode = "baseline" if args.baseline else "zephyr"
+    if args.baseline:
+        python = env.build_baseline_venv(cache, sdist, requirements, args.rebuild)
+    else:
+        python = env.build_zephyr_venv(cache, requirements, args.rebuild)
+    known_ids = None
+    if not (args.no_expand or args.keyword):
+        # In baseline mode that venv was just built (or rebuilt) above.
+        rebuild = args.rebuild and not args.baseline
+        known_ids = baseline_test_ids(cache, sdist, suite, requirements, rebuild)
+    log = cache / "logs" / f"{mode}-last.log"
+    cmd = pytest_command(python, args, suite, cache / "logs" / f"{mode}-raw.json")
+    print(
+        f"compat: running FastAPI {env.FASTAPI_VERSION}'s suite against {mode}; log: {log}",
+        flush=True,
+    )
+    run_started = time.monotonic()
+    raw = run_pytest(cmd, suite, python, alias=not args.baseline, log=log)
+    # With -k the expected set is unknowable; node ids with `::` are not paths to scope by.
+    paths_only = all("::" not in path for path in args.paths)
+    scope = None if args.keyword or not paths_only else [p.rstrip("/") for p in args.paths]
+    if known_ids is not None and scope is not None:
+        retry_unreported(raw, results.unreported(raw, known_ids, scope), args, suite, python, cache)
+    run_seconds = time.monotonic() - run_started
+    tests = results.merge(raw, known_ids, scope)
+    if raw["exitstatus"] not in (0, 1):
+        print(
+            f"compat: WARNING: pytest ended with status {raw['exitstatus']} (interrupted or "
+            f"internal error); unfinished tests count as missing. See {log}",
+            file=sys.stderr,
+        )
+    summary = results.summarize(tests)
+    print(results.report(summary, args.top))
+    total = time.monotonic() - started
+    print(f"compat: pytest ran {run_seconds:.0f}s of {total:.0f}s wall time", file=sys.stderr)
+    if args.json:
+        meta = run_metadata(args, mode, cmd, raw, run_seconds, total, known_ids is not None)
+        results.write_json(args.json, meta, summary, tests)
+    return 0
+
+
+def pytest_command(
+    python: Path, args: argparse.Namespace, suite: env.Suite, raw: Path
+) -> list[str]:
+    """Return the pytest command line; FastAPI's own pyproject.toml supplies the rest."""
+    # pytest-timeout interrupts a slow test once; a test that hangs again after that (in
+    # teardown, or while its event loop cancels tasks) is killed by the plugin at this limit.
+    hard_limit = 2 * args.timeout + 10
+    cmd = [str(python), "-m", "pytest", *args.paths,
+           "-p", "zephyr_compat_plugin", "--zephyr-compat-json", str(raw),
+           f"--zephyr-compat-hard-limit={hard_limit:g}",
+           # Without it one file that fails to import stops the whole run before any test.
+           "--continue-on-collection-errors",
+           f"--timeout={args.timeout:g}", "-p", "no:cacheprovider", "-q", "--tb=short"]  # fmt: skip
+    if args.keyword:
+        cmd += ["-k", args.keyword]
+    if args.workers > 0:
+        # Each killed worker is replaced; xdist's default allows only 4 per worker.
+        cmd += ["-n", str(args.workers), "--max-worker-restart=500"]
+    return cmd
+
+
+def retry_unreported(
+    raw: dict[str, Any],
+    test_ids: list[str],
+    args: argparse.Namespace,
+    suite: env.Suite,
+    python: Path,
+    cache: Path,
+) -> None:
+    """Run once more, in one process, the tests that got no result; fold results into ``raw``.
+
+    pytest-xdist can drop a dead worker's queued tests when the other worker has already been
+    shut down. What still gets no result is then counted as ``missing``.
+    """
+    if not test_ids:
+        return
+    print(f"compat: {len(test_ids)} tests got no result; running them again", flush=True)
+    id_file = cache / "logs" / "retry-ids.txt"
+    id_file.write_text("\n".join(test_ids) + "\n")  # pytest reads arguments from @file.
+    retry_args = argparse.Namespace(**{**vars(args), "paths": [f"@{id_file}"], "workers": 0})
+    cmd = pytest_command(python, retry_args, suite, cache / "logs" / "retry-raw.json")
+    again = run_pytest(cmd, suite, python, not args.baseline, cache / "logs" / "retry-last.log")
+    raw["tests"].update(again["tests"])
+    raw["collection"].update(again["collection"])
+    raw["retry_exitstatus"] = again["exitstatus"]
+
+
+def run_pytest(cmd: list[str], suite: env.Suite, python: Path, alias: bool, log: Path) -> Any:
+    """Run pytest in the suite's root with output to ``log``; return the plugin's raw JSON."""
+    raw_path = Path(cmd[cmd.index("--zephyr-compat-json") + 1])
+    raw_path.parent.mkdir(parents=True, exist_ok=True)
+    raw_path.unlink(missing_ok=True)
+    run_env = {
+        k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", env.ALIAS_ENV)
+    }
+    run_env["PYTHONPATH"] = str(suite.plugin_dir)
+    # Tests that start `python`, `coverage` or `fastapi` by name must get the venv's.
+    run_env["PATH"] = f"{python.parent}{os.pathsep}{run_env.get('PATH', '')}"
+    if alias:
+        run_env[env.ALIAS_ENV] = "1"
+    with log.open("w") as out:
+        code = subprocess.run(
+            cmd,
+            cwd=suite.root,
+            env=run_env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            check=False,
+        )
+    if not raw_path.exists():
+        tail = log.read_text(errors="replace").splitlines()[-30:]
+        print("\n".join(tail), file=sys.stderr)
+        raise SystemExit(f"compat: pytest exited {code.returncode} without results; see {log}")
+    return json.loads(raw_path.read_text())
+
+
+def baseline_test_ids(
+    cache: Path, sdist: Path, suite: env.Suite, requirements: list[str], rebuild: bool
+) -> list[str]:
+    """Return every test id the real FastAPI collects (one collect-only run, cached).
+
+    The cache lives inside the baseline venv, so it is redone whenever that venv is rebuilt
+    (new dependencies can change what gets collected, e.g. tests that skip without orjson).
+    """
+    python = env.build_baseline_venv(cache, sdist, requirements, rebuild)
+    path = python.parent.parent / "zephyr-compat-collected.json"
+    if not path.exists():
+        raw = cache / "logs" / "collect-raw.json"
+        cmd = [str(python), "-m", "pytest", "tests", "--collect-only", "-q",
+               "-p", "zephyr_compat_plugin", "--zephyr-compat-json", str(raw),
+               "--continue-on-collection-errors", "-p", "no:cacheprovider"]  # fmt: skip
+        print("compat: collecting test ids with the real FastAPI", flush=True)
+        log = cache / "logs" / "collect-last.log"
+        collected = run_pytest(cmd, suite, python, alias=False, log=log)["collected"]
+        path.write_text(json.dumps(collected, indent=0))
+    ids: list[str] = json.loads(path.read_text())
+    return ids
+
+
+def run_metadata(
+    args: argparse.Namespace,
+    mode: str,
+    cmd: list[str],
+    raw: Any,
+    run_seconds: float,
+    total: float,
+    expanded: bool,
+) -> dict[str, Any]:
+    """Return what the JSON file says about the run besides the outcomes."""
+    commit = subprocess.run(
+        ["git", "-C", str(env.REPO_ROOT), "rev-parse", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    return {
+        "mode": mode,
+        "fastapi_version": env.FASTAPI_VERSION,
+        "zephyr_commit": commit or None,
+        "paths": args.paths,
+        "keyword": args.keyword,
+        "workers": args.workers,
+        "timeout_s": args.timeout,
+        "collection_errors_expanded": expanded,
+        "pytest_command": cmd,
+        "pytest_exitstatus": raw["exitstatus"],
+        "retry_exitstatus": raw.get("retry_exitstatus"),
+        "pytest_seconds": round(run_seconds, 1),
+        "wall_seconds": round(total, 1),
+    }
