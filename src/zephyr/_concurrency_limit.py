@@ -33,5 +33,8 @@ class DependencyConcurrency:
             found = table[self] = Semaphore(self.max_concurrency)
         return found
 
+    # FastAPI's name for the same thing; tests and integrations call it.
+    get_semaphore = semaphore
+
     def __repr__(self) -> str:
         return f"DependencyConcurrency({self.max_concurrency})"

@@ -237,6 +237,14 @@ def response_classes(fw):
     def plain_response():
         return fw.Response(content=b"\x00\x01", media_type="application/octet-stream")
 
+    @app.get("/file", response_class=r.FileResponse)
+    def file():
+        return __file__
+
+    @app.get("/stream", response_class=r.StreamingResponse)
+    def stream():
+        return iter(["a", "b", "c"])
+
     return app, [
         get("/html", "HTMLResponse content-type with charset"),
         get("/text", "PlainTextResponse utf-8"),
@@ -247,6 +255,8 @@ def response_classes(fw):
         get("/json-model", "response model with an explicit JSONResponse class"),
         get("/returned-html", "a returned Response is passed through"),
         get("/plain-response", "raw bytes Response"),
+        get("/file", "FileResponse as the class: the returned path is served"),
+        get("/stream", "StreamingResponse as the class: the returned iterator is encoded first"),
     ]
 
 
