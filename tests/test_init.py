@@ -49,5 +49,7 @@ def test_importing_zephyr_pulls_no_optional_dependency() -> None:
         "heavy = {'fastapi', 'orjson', 'ujson', 'jinja2', 'httpx', 'uvicorn'}\n"
         "print(sorted(heavy & set(sys.modules)))"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "[]"
