@@ -184,7 +184,16 @@ class FastAPI(Starlette):
     # -- building ---------------------------------------------------------------------------
 
     def setup(self) -> None:
-        """Add the documentation routes (OpenAPI comes with its own issue; none yet)."""
+        """Add the documentation routes (/openapi.json, /docs, /redoc) as configured."""
+        from zephyr._openapi.app import setup_docs
+
+        setup_docs(self)
+
+    def openapi(self) -> dict[str, Any]:
+        """Return the OpenAPI document, generated once and cached in `app.openapi_schema`."""
+        from zephyr._openapi.app import app_openapi
+
+        return app_openapi(self)
 
     def build_middleware_stack(self) -> ASGIApp:
         """Return ServerErrorMiddleware -> user middleware -> the compiled core."""

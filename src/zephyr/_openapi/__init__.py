@@ -1,0 +1,1 @@
+"""OpenAPI document generation from the compiled routes (being built: issue 4)."""
