@@ -25,7 +25,9 @@ from starlette.types import ASGIApp, Lifespan, Receive, Scope, Send
 from typing_extensions import Unpack, deprecated
 
 from zephyr import routing
+from zephyr._form_limits import validate_max_body_size
 from zephyr._pipeline.asgi import AppCore
+from zephyr._pipeline.limits import AppBodyLimit
 from zephyr._routing.options import RouteOptions
 from zephyr._routing.overrides import OverridesDict
 from zephyr.datastructures import Default
@@ -125,6 +127,7 @@ class FastAPI(Starlette):
                 stacklevel=2,
             )
         self.root_path = root_path or openapi_prefix
+        validate_max_body_size(max_body_size)
         self.max_body_size = max_body_size
         self.extra = extra
         self.state = State()
@@ -208,6 +211,7 @@ class FastAPI(Starlette):
         app: ASGIApp = self._core
         for cls, args, kwargs in reversed(self.user_middleware):
             app = cls(app, *args, **kwargs)
+        app = AppBodyLimit(app, self.max_body_size)
         return ServerErrorMiddleware(app, handler=error_handler, debug=self.debug)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -22,6 +22,7 @@ from starlette.types import ASGIApp, Lifespan, Receive, Scope, Send
 from typing_extensions import Unpack, deprecated
 
 from zephyr import params
+from zephyr._form_limits import validate_form_limits, validate_max_body_size
 from zephyr._pipeline.analyze import (
     get_dependant,
     get_parameterless_sub_dependant,
@@ -78,8 +79,7 @@ class APIRoute(routing.Route):
     """A path operation: an endpoint with its path, methods and FastAPI options."""
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **options: Any) -> None:
-        form_limits = options.pop("form_limits", None)
-        self.form_limits = dict(form_limits or {})
+        self.form_limits = validate_form_limits(options.pop("form_limits", None))
         self._populate(path, endpoint, **options)
 
     def _populate(
@@ -137,12 +137,7 @@ class APIRoute(routing.Route):
         self.openapi_extra = openapi_extra
         self.generate_unique_id_function = generate_unique_id_function
         self.strict_content_type = strict_content_type
-        if max_body_size is not None and (
-            isinstance(max_body_size, bool)
-            or not isinstance(max_body_size, int)
-            or max_body_size < 0
-        ):
-            raise ValueError("max_body_size must be a non-negative integer or None")
+        validate_max_body_size(max_body_size)
         self.max_body_size = max_body_size
         self.tags = tags or []
         self.responses = responses or {}
@@ -359,8 +354,9 @@ class APIRouter(routing.Router):
         self.default_response_class = default_response_class
         self.generate_unique_id_function = generate_unique_id_function
         self.strict_content_type = strict_content_type
+        validate_max_body_size(max_body_size)
         self.max_body_size = max_body_size
-        self.form_limits = dict(form_limits or {})
+        self.form_limits = validate_form_limits(form_limits)
         self._listeners: list[Callable[[], None]] = []
         self._core: Any = None
 
@@ -590,6 +586,8 @@ class APIRouter(routing.Router):
             )
         if not prefix:
             self._check_empty_paths(router)
+        validate_max_body_size(max_body_size)
+        form_limits = validate_form_limits(form_limits)
         options = {
             "prefix": prefix,
             "tags": tags,

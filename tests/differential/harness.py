@@ -411,13 +411,7 @@ def check(case: Case, index: int | str) -> None:
 # Cases that exercise features whose issue is still open. They stay in the suite so the
 # comparison is ready; strict xfail turns into a failure the moment the feature works, which
 # is the cue to delete the entry here.
-PENDING_FEATURES = {
-    "openapi_document": "OpenAPI document and docs pages (issue 4)",
-    "form_fields": "forms and file uploads (issue 3)",
-    "file_uploads": "forms and file uploads (issue 3)",
-    "oauth2_password_bearer": "FastAPI's security classes (issue 5)",
-    "security_schemes": "FastAPI's security classes (issue 5)",
-}
+PENDING_FEATURES: dict[str, str] = {}
 
 
 def _pending_marks(name: str) -> tuple[Any, ...]:

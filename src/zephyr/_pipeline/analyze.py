@@ -26,6 +26,7 @@ from zephyr import params
 from zephyr._concurrency_limit import DependencyConcurrency
 from zephyr._pipeline import typeinfo
 from zephyr._pipeline.callables import is_async_gen_callable, is_gen_callable
+from zephyr._pipeline.compile_forms import union_models, with_union_normalizers
 from zephyr._pipeline.errors import Where, config_error
 from zephyr._pipeline.fields import ModelField
 from zephyr.dependencies.models import Dependant
@@ -199,6 +200,9 @@ def _make_field(name: str, field_info: FieldInfo, is_path: bool, where: Where) -
             where.at_param(name),
             "a parameter named like a {placeholder} in the path is always a path parameter",
         )
+    if isinstance(field_info, params.Form) and union_models(field_info.annotation):
+        # Each member of a union of form models re-reads the form with its own fields.
+        field_info.annotation = with_union_normalizers(field_info.annotation)
     if getattr(field_info, "convert_underscores", None) and not field_info.alias:
         alias = name.replace("_", "-")
     else:

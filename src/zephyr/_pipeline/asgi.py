@@ -26,9 +26,10 @@ from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketClose
 
+from zephyr._pipeline.limits import with_body_limit
 from zephyr._pipeline.plan import EndpointPlan
 from zephyr._pipeline.router import CompiledRouter, RouteEntry, RouteKind, RouteMatch
-from zephyr._pipeline.run import Connection, run_http, run_websocket
+from zephyr._pipeline.run import FORM_LIMITS_KEY, Connection, run_http, run_websocket
 
 ExceptionHandlers = dict[Any, Callable[..., Any]]
 HandlerTables = tuple[ExceptionHandlers, dict[int, Callable[..., Any]]]
@@ -103,6 +104,26 @@ async def handle_exception(conn: Connection, exc: Exception) -> None:
     exc.__traceback__ = None
 
 
+async def serve_plan(
+    plan: EndpointPlan, scope: Scope, receive: Receive, send: Send, path_params: dict[str, Any]
+) -> None:
+    """Run a plan for an HTTP request, answering exceptions with the app's handlers."""
+    conn = Connection(scope, receive, send)
+    try:
+        await run_http(plan, conn, path_params)
+    except Exception as exc:
+        await handle_exception(conn, exc)
+
+
+def limited_plan_app(plan: EndpointPlan) -> ASGIApp:
+    """Return an ASGI app running `plan` behind its route's body limit."""
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        await serve_plan(plan, scope, receive, send, scope.get("path_params", {}))
+
+    return with_body_limit(app, plan.max_body_size)
+
+
 class AppCore:
     """Route table + plan runner + exception handling for one application or router."""
 
@@ -153,12 +174,23 @@ class AppCore:
         scope["starlette.exception_handlers"] = self.tables
         if "router" not in scope:
             scope["router"] = self.router
+        if self.router.form_limits:
+            inherited = scope.get(FORM_LIMITS_KEY)
+            limits = self.router.form_limits
+            scope[FORM_LIMITS_KEY] = {**inherited, **limits} if inherited else limits
         table = self._table or self.table()
         match = table.lookup(scope)
         if match is None:
             await self._no_match(table, scope, receive, send)
         elif match.child_scope is not None:
-            await self._delegate(match, scope, receive, send)
+            if isinstance(match.entry.target, Target):
+                scope.update(match.child_scope)  # a custom route's own matching
+                match.path_params = match.child_scope.get("path_params", {})
+                await (self._http if kind == "http" else self._websocket)(
+                    match, scope, receive, send
+                )
+            else:
+                await self._delegate(match, scope, receive, send)
         elif kind == "http":
             await self._http(match, scope, receive, send)
         else:
@@ -201,12 +233,10 @@ class AppCore:
         plan = target.plan
         if plan is None or not match.full:
             await self._starlette_route(target, scope, receive, send)
-            return
-        conn = Connection(scope, receive, send)
-        try:
-            await run_http(plan, conn, match.path_params)
-        except Exception as exc:
-            await handle_exception(conn, exc)
+        elif target.app is not None:
+            await target.app(scope, receive, send)  # the plan behind its body limit
+        else:
+            await serve_plan(plan, scope, receive, send, match.path_params)
 
     async def _websocket(
         self, match: RouteMatch, scope: Scope, receive: Receive, send: Send
@@ -232,8 +262,11 @@ class AppCore:
         """Serve through the route itself: 405s, plain Starlette routes, custom handlers."""
         methods = getattr(target.route, "methods", None)
         method_ok = scope["type"] != "http" or methods is None or scope["method"] in methods
-        app = target.app if target.app is not None and method_ok else target.route.handle
-        await _guarded(app, scope, receive, send)
+        if target.app is not None and method_ok:
+            await _guarded(target.app, scope, receive, send)
+            return
+        limit = getattr(target.route, "zephyr_max_body_size", None)
+        await _guarded(with_body_limit(target.route.handle, limit), scope, receive, send)
 
     async def _delegate(
         self, match: RouteMatch, scope: Scope, receive: Receive, send: Send
@@ -242,7 +275,8 @@ class AppCore:
         assert route is not None and match.child_scope is not None
         scope["route"] = route
         scope.update(match.child_scope)
-        await _guarded(route.handle, scope, receive, send)
+        limit = getattr(route, "zephyr_max_body_size", None)
+        await _guarded(with_body_limit(route.handle, limit), scope, receive, send)
 
     async def _no_match(
         self, table: CompiledRouter, scope: Scope, receive: Receive, send: Send
@@ -266,6 +300,16 @@ class AppCore:
         await handle_exception(conn, StarletteHTTPException(status_code=404))
 
 
+def _custom_matches(route: BaseRoute) -> bool:
+    from zephyr.routing import APIRoute, APIWebSocketRoute
+
+    own = {APIRoute: APIRoute.matches, APIWebSocketRoute: APIWebSocketRoute.matches}
+    for cls, method in own.items():
+        if isinstance(route, cls):
+            return type(route).matches is not method
+    return False
+
+
 async def _guarded(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
     """Run `app` with the app's exception handlers, as Starlette's ExceptionMiddleware does."""
     conn: Request | WebSocket
@@ -281,6 +325,10 @@ def entry_for(route: BaseRoute, target: Target | None) -> RouteEntry:
     """Describe one effective route for the compiled table."""
     from starlette import routing
 
+    if target is not None and _custom_matches(route):
+        # A route class that overrides matches() decides for itself (and may add to the
+        # child scope); the table asks it, then runs its plan as usual.
+        return RouteEntry(RouteKind.OPAQUE, "", None, target, route)
     if isinstance(route, routing.Mount):
         return RouteEntry(RouteKind.MOUNT, route.path, None, None, route)
     if isinstance(route, routing.Route):

@@ -162,7 +162,7 @@ def _embedded(fields: tuple[BodyField, ...], received: Any) -> tuple[dict[str, A
                 if value is not Undefined:
                     loc = ("body", name)
                     break
-        outcome = _validate_field(field, value, loc)
+        outcome = validate_field(field, value, loc)
         if isinstance(outcome, list):
             errors.extend((field.key, error) for error in outcome)
         else:
@@ -170,7 +170,7 @@ def _embedded(fields: tuple[BodyField, ...], received: Any) -> tuple[dict[str, A
     return values, errors
 
 
-def _validate_field(
+def validate_field(
     field: BodyField, value: Any, loc: tuple[str, ...]
 ) -> tuple[Any] | list[dict[str, Any]]:
     """Validate one embedded value: a 1-tuple with the value, or a list of errors."""

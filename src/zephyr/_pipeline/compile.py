@@ -144,10 +144,6 @@ def compile_route(
     strict = getattr(route, "strict_content_type", True)
     strict_value = strict.value if isinstance(strict, DefaultPlaceholder) else strict
     body = build_body_plan(body_uses, [use.field for use in body_uses], bool(strict_value), where)
-    if body is not None and body.kind == "form":
-        raise config_error(
-            "Form and File parameters are not supported yet", where, "send JSON for now"
-        )
     steps = _steps(graph)
     return EndpointPlan(
         path=route.path_format,
@@ -164,6 +160,8 @@ def compile_route(
         response=None if websocket else response_plan(route),
         has_exit_stack=any(step.kind in ("sync_gen", "async_gen") for step in steps[:-1]),
         endpoint_context=_endpoint_context(route.endpoint),
+        max_body_size=getattr(route, "max_body_size", None),
+        form_limits=dict(getattr(route, "form_limits", None) or {}),
     )
 
 

@@ -10,7 +10,7 @@ location and name FastAPI reports.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import AliasChoices, AliasPath, BaseModel, Json
 from pydantic_core import CoreSchema, SchemaValidator
@@ -19,8 +19,9 @@ from zephyr import params
 from zephyr._pipeline import typeinfo
 from zephyr._pipeline.adapters import compose_typed_dict, field_adapter
 from zephyr._pipeline.bodyschema import json_direct_safe
+from zephyr._pipeline.compile_forms import form_key, form_model, form_models
 from zephyr._pipeline.errors import Where, config_error
-from zephyr._pipeline.fields import ModelField
+from zephyr._pipeline.fields import ModelField, model_fields
 from zephyr._pipeline.graph import FieldUse
 from zephyr._pipeline.plan import (
     BodyField,
@@ -94,8 +95,8 @@ def _model_source(use: FieldUse, model: type[BaseModel]) -> ParamSource:
     default_convert = getattr(use.field.field_info, "convert_underscores", True)
     keys: list[ModelKey] = []
     loc_names: list[tuple[str, str]] = []
-    for name, info in model.model_fields.items():
-        inner = ModelField(field_info=info, name=name, config=model.model_config)
+    for inner in model_fields(model):
+        name, info = inner.name, inner.field_info
         convert = is_header and getattr(info, "convert_underscores", default_convert)
         pairs = request_names(inner, convert_underscores=convert)
         lookups = tuple((request.lower() if is_header else request, key) for key, request in pairs)
@@ -173,10 +174,20 @@ def should_embed(fields: list[ModelField]) -> bool:
     if len({field.name for field in fields}) > 1:
         return True
     first = fields[0]
+    first_models = form_models(first, is_json=is_json_field(first))
+    # The same parameter name in two dependencies may hold different form models.
+    if first_models and any(
+        not form_models(field, is_json=is_json_field(field))
+        or field.field_info.annotation is not first.field_info.annotation
+        for field in fields[1:]
+    ):
+        return True
     if getattr(first.field_info, "embed", None):
         return True
-    return isinstance(first.field_info, params.Form) and not typeinfo.lenient_issubclass(
-        first.field_info.annotation, BaseModel
+    return (
+        isinstance(first.field_info, params.Form)
+        and not typeinfo.lenient_issubclass(first.field_info.annotation, BaseModel)
+        and not first_models
     )
 
 
@@ -186,24 +197,25 @@ def build_body_plan(
     strict_content_type: bool,
     where: Where,
 ) -> BodyPlan | None:
-    """Build the body decoder: one value, or an object of embedded values."""
+    """Build the body decoder: a form, one JSON value, or an object of embedded values."""
     if not uses:
         return None
-    kind: Literal["json", "form"] = "json"
-    if isinstance(uses[0].field.field_info, params.Form):
-        kind = "form"
     keys = tuple(use.key for use in uses)
+    is_form = any(isinstance(use.field.field_info, params.Form) for use in uses)
     try:
+        if is_form:
+            fields = tuple(_form_field(use) for use in uses)
+            return BodyPlan("form", None, None, None, False, fields, strict_content_type, keys)
         if should_embed(all_body_fields):
             fields = tuple(_body_field(use) for use in uses)
-            return BodyPlan(kind, None, None, None, False, fields, strict_content_type, keys)
+            return BodyPlan("json", None, None, None, False, fields, strict_content_type, keys)
         use = uses[0]
         adapter = field_adapter(use.field.field_info)
     except Exception as exc:
         raise config_error(f"Cannot build a validator for the request body: {exc}", where) from exc
     default = None if use.field.required else make_default(use.key, use.field)
-    direct = kind == "json" and json_direct_safe(adapter.core_schema)
-    return BodyPlan(kind, use.key, adapter, default, direct, (), strict_content_type, keys)
+    direct = json_direct_safe(adapter.core_schema)
+    return BodyPlan("json", use.key, adapter, default, direct, (), strict_content_type, keys)
 
 
 def _body_field(use: FieldUse) -> BodyField:
@@ -211,3 +223,18 @@ def _body_field(use: FieldUse) -> BodyField:
     adapter = field_adapter(use.field.field_info)
     default = None if use.field.required else make_default(use.key, use.field)
     return BodyField(use.key, names, adapter, default)
+
+
+def _form_field(use: FieldUse) -> BodyField:
+    """Describe a body parameter read from a form: a plain value, or a form model."""
+    field = use.field
+    is_json = is_json_field(field)
+    names = tuple(reported for reported, _ in request_names(field))
+    adapter = field_adapter(field.field_info)
+    default = None if field.required else make_default(use.key, field)
+    models = form_models(field, is_json=is_json)
+    if models:
+        return BodyField(use.key, names, adapter, default, form_model=form_model(field, models))
+    return BodyField(
+        use.key, names, adapter, default, form_key=form_key(field, names, is_json=is_json)
+    )

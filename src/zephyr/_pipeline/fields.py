@@ -9,11 +9,13 @@ first time someone calls `.validate()` or `.serialize()` on it.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import warnings
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
@@ -105,6 +107,22 @@ def build_type_adapter(type_: Any, config: ConfigDict | None = None) -> TypeAdap
             " module's globals, not in the enclosing function)"
         )
     return adapter
+
+
+@functools.lru_cache(maxsize=1024)
+def model_fields(model: type[BaseModel]) -> tuple[ModelField, ...]:
+    """Return a model's fields as ModelFields (with the model's config, except for fields
+    that are themselves models, dicts or dataclasses, whose own config applies)."""
+    fields = []
+    for name, info in model.model_fields.items():
+        annotation = info.annotation
+        nested = isinstance(annotation, type) and (
+            issubclass(annotation, (BaseModel, dict)) or dataclasses.is_dataclass(annotation)
+        )
+        fields.append(
+            ModelField(field_info=info, name=name, config=None if nested else model.model_config)
+        )
+    return tuple(fields)
 
 
 def prefix_errors(errors: list[Any], prefix: tuple[str | int, ...]) -> list[dict[str, Any]]:

@@ -107,13 +107,58 @@ class ParamsPlan:
 
 
 @dataclass(frozen=True, slots=True)
+class FormKey:
+    """How one value is read from a parsed form.
+
+    Attributes:
+        names: Form keys to try, in order; the first holding a value wins.
+        multi: Read every value sent under the key (sequence annotations).
+        file_bytes: "one"/"many" when the parameter wants the bytes of uploaded file(s).
+        sequence_type: The container for "many" (list, tuple, set...).
+    """
+
+    names: tuple[str, ...]
+    multi: bool = False
+    file_bytes: Literal["one", "many"] | None = None
+    sequence_type: Callable[[Any], Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FormModel:
+    """A Pydantic model declared as `Form()`: filled from the form's keys.
+
+    Attributes:
+        keys: The model's fields (empty for a union of models: every key goes through).
+        optional: Declared `Model | None`: absent unless one of its keys is sent.
+        own_names: Every form key that belongs to the model's fields.
+        extra_matters: The model allows or forbids extra keys, so extras alone make it present.
+    """
+
+    keys: tuple[FormKey, ...]
+    optional: bool
+    own_names: frozenset[str]
+    extra_matters: bool
+
+
+@dataclass(frozen=True, slots=True)
 class BodyField:
-    """One body parameter when the body is an object keyed by parameter names."""
+    """One body parameter when the body is an object keyed by parameter names (or a form).
+
+    Attributes:
+        key: The values-dict key it fills.
+        names: Keys to look it up under, in order (the first is reported when missing).
+        adapter: Its validator.
+        default: Its default, when optional.
+        form_key: How to read it from a form (form bodies only).
+        form_model: Set when the parameter is a Pydantic model filled from the whole form.
+    """
 
     key: str
     names: tuple[str, ...]
     adapter: TypeAdapter[Any]
     default: DefaultValue | None
+    form_key: FormKey | None = None
+    form_model: FormModel | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +261,8 @@ class EndpointPlan:
         scopes: SecurityScopes values needed, keyed by their values-dict key.
         response: Response encoding (None for WebSocket endpoints).
         has_exit_stack: Some step is a generator, so exit stacks are needed.
+        max_body_size: The route's effective body limit in bytes (None: inherited/unlimited).
+        form_limits: max_fields / max_files / max_part_size for form parsing.
     """
 
     path: str
@@ -232,6 +279,8 @@ class EndpointPlan:
     response: ResponsePlan | None
     has_exit_stack: bool
     endpoint_context: dict[str, Any]
+    max_body_size: int | None = None
+    form_limits: dict[str, int] = field(default_factory=dict)
 
     def describe(self) -> str:
         """Render the plan as readable text (one fact per line)."""

@@ -14,6 +14,9 @@ from typing import Any
 
 from pydantic_core import PydanticUndefined
 from starlette.background import BackgroundTasks
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.body_limit import MAX_BODY_SIZE_SCOPE_KEY
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
@@ -22,16 +25,23 @@ from starlette.websockets import WebSocket
 from zephyr._pipeline.body import DIRECT, decode_body, read_body
 from zephyr._pipeline.errors import RESPONSE_NOT_SENT
 from zephyr._pipeline.extract import collect_raw, validate_params
-from zephyr._pipeline.plan import EndpointPlan
+from zephyr._pipeline.formparse import parse_form
+from zephyr._pipeline.forms import decode_form
+from zephyr._pipeline.limits import limit_error
+from zephyr._pipeline.plan import BodyPlan, EndpointPlan
 from zephyr._pipeline.serialize import Encoded, build_response, encode, respond
 from zephyr._pipeline.solve import Exits, run_stages
 from zephyr.exceptions import (
     EndpointContext,
     FastAPIError,
+    HTTPException,
     RequestValidationError,
     WebSocketRequestValidationError,
 )
 from zephyr.security.oauth2 import SecurityScopes
+
+# Form limits of the routers a request went through (an app's, a mounting app's).
+FORM_LIMITS_KEY = "zephyr.form_limits"
 
 
 class Connection:
@@ -41,6 +51,7 @@ class Connection:
         "_request",
         "background",
         "body",
+        "form",
         "receive",
         "response",
         "scope",
@@ -54,6 +65,7 @@ class Connection:
         self.send_ = send
         self.started = False
         self.body: bytes | None = None
+        self.form: FormData | None = None
         self._request: Request | None = None
         self.response: Response | None = None
         self.background: BackgroundTasks | None = None
@@ -132,13 +144,16 @@ async def _inputs(
     body_errors: list[tuple[str, dict[str, Any]]] = []
     received: Any = None
     if plan.body is not None:
-        if conn.has_request or "request" in plan.specials or "connection" in plan.specials:
-            # The Request object caches the body (and may be a custom Request subclass that
-            # decodes it): read through it whenever one exists or the steps will get one.
-            raw = conn.body = await conn.request.body()
-        else:
-            raw = conn.body = await read_body(conn.receive)
-        body_values, body_errors, received = decode_body(plan.body, raw, conn.scope)
+        try:
+            body_values, body_errors, received = await _body(plan, plan.body, conn)
+        except (StarletteHTTPException, RequestValidationError):
+            raise  # FastAPI's own answers: 413, form limits (400), malformed JSON (422)
+        except Exception as exc:
+            # A body-limit 413 wrapped in an exception group (task groups in middleware).
+            error = limit_error(exc) if MAX_BODY_SIZE_SCOPE_KEY in conn.scope else None
+            if error is not None:
+                raise error from exc
+            raise HTTPException(400, "There was an error parsing the body") from exc
     raw_params, chosen = collect_raw(plan.params, conn.scope, path_params)
     values, errors = validate_params(plan.params, raw_params, chosen)
     if body_values:
@@ -147,6 +162,26 @@ async def _inputs(
         errors.extend(body_errors)
     _fill_specials(plan, values, conn)
     return values, errors, received
+
+
+async def _body(
+    plan: EndpointPlan, body: BodyPlan, conn: Connection
+) -> tuple[dict[str, Any], list[tuple[str, dict[str, Any]]], Any]:
+    """Read the body (JSON or form) and validate the body parameters."""
+    if body.kind == "form":
+        inherited = conn.scope.get(FORM_LIMITS_KEY)
+        limits = {**inherited, **plan.form_limits} if inherited else plan.form_limits
+        form = await parse_form(conn.request, limits)
+        conn.form = form  # closed (temporary files removed) once the request is over
+        values, errors = await decode_form(body.fields, form)
+        return values, errors, form
+    if conn.has_request or "request" in plan.specials or "connection" in plan.specials:
+        # The Request object caches the body (and may be a custom Request subclass that
+        # decodes it): read through it whenever one exists or the steps will get one.
+        raw = conn.body = await conn.request.body()
+    else:
+        raw = conn.body = await read_body(conn.receive)
+    return decode_body(body, raw, conn.scope)
 
 
 async def _produce(
@@ -199,6 +234,17 @@ async def produce_response(
 
 async def run_http(plan: EndpointPlan, conn: Connection, path_params: dict[str, Any]) -> None:
     """Run the plan for one HTTP request and send its response."""
+    if plan.body is not None and plan.body.kind == "form":
+        try:
+            await _run_http(plan, conn, path_params)
+        finally:
+            if conn.form is not None:
+                await conn.form.close()
+        return
+    await _run_http(plan, conn, path_params)
+
+
+async def _run_http(plan: EndpointPlan, conn: Connection, path_params: dict[str, Any]) -> None:
     if not plan.has_exit_stack:
         encoded = await _produce(plan, conn, path_params, None)
         await _send(plan, conn, encoded)

@@ -7,8 +7,9 @@ from typing import Any
 
 from starlette.routing import BaseRoute
 
-from zephyr._pipeline.asgi import Target, entry_for
+from zephyr._pipeline.asgi import Target, entry_for, limited_plan_app
 from zephyr._pipeline.compile import compile_route
+from zephyr._pipeline.limits import with_body_limit
 from zephyr._pipeline.plan import EndpointPlan
 from zephyr._pipeline.router import CompiledRouter
 
@@ -43,9 +44,11 @@ def _target(route: BaseRoute, overrides: Overrides) -> Target | None:
     from zephyr.routing import APIRoute, APIWebSocketRoute
 
     if isinstance(route, APIRoute):
+        limit = route.max_body_size
         if has_custom_handler(route):
-            return Target(route, None, handler_app(route))
-        return Target(route, route_plan(route, overrides))
+            return Target(route, None, with_body_limit(handler_app(route), limit))
+        plan = route_plan(route, overrides)
+        return Target(route, plan, limited_plan_app(plan) if limit is not None else None)
     if isinstance(route, APIWebSocketRoute):
         return Target(route, route_plan(route, overrides, websocket=True))
     return None

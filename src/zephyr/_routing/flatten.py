@@ -41,6 +41,7 @@ class IncludeContext:
     strict_content_type: Any = field(default_factory=lambda: Default(True))
     dependency_overrides_provider: Any = None
     max_body_size: int | None = None
+    form_limits: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def for_include(cls, parent: APIRouter, router: APIRouter, options: dict[str, Any]) -> Any:
@@ -66,6 +67,8 @@ class IncludeContext:
             strict_content_type=parent.strict_content_type,
             dependency_overrides_provider=parent.dependency_overrides_provider,
             max_body_size=next((limit for limit in limits if limit is not None), None),
+            # The included router's own limits win over those given to include_router().
+            form_limits={**(options.get("form_limits") or {}), **router.form_limits},
         )
 
     def combine(self, child: IncludeContext) -> IncludeContext:
@@ -91,12 +94,14 @@ class IncludeContext:
             ),
             dependency_overrides_provider=self.dependency_overrides_provider,
             max_body_size=next((limit for limit in limits if limit is not None), None),
+            form_limits={**self.form_limits, **child.form_limits},
         )
 
 
 def _api_route(route: Any, ctx: IncludeContext) -> Any:
     """Return the route as served through an inclusion (same class, combined options)."""
     effective = copy.copy(route)
+    effective.form_limits = {**ctx.form_limits, **route.form_limits}
     included = ctx.router
     effective._populate(
         ctx.prefix + route.path,
@@ -141,6 +146,15 @@ def _api_route(route: Any, ctx: IncludeContext) -> Any:
 
 
 def _effective(route: BaseRoute, ctx: IncludeContext) -> BaseRoute | None:
+    """Return the route as served through an inclusion."""
+    effective = _effective_route(route, ctx)
+    if effective is not None and not hasattr(effective, "dependant"):
+        # Plain Starlette routes and mounts inherit the inclusion's body limit.
+        effective.zephyr_max_body_size = ctx.max_body_size  # type: ignore[attr-defined]
+    return effective
+
+
+def _effective_route(route: BaseRoute, ctx: IncludeContext) -> BaseRoute | None:
     from zephyr.routing import APIRoute, APIWebSocketRoute
 
     if isinstance(route, APIRoute):
