@@ -122,7 +122,8 @@ class FastAPI(Starlette):
         if root_path:
             warnings.warn(
                 "The `root_path` parameter is deprecated. Configure the server's root path"
-                " instead, for example with `zephyr run --root-path /api/v1`.",
+                " instead, for example with `zephyr run --root-path /api/v1` (or"
+                " `fastapi run --root-path /api/v1`).",
                 category=FastAPIDeprecationWarning,
                 stacklevel=2,
             )

@@ -26,8 +26,10 @@ from zephyr._form_limits import validate_form_limits, validate_max_body_size
 from zephyr._pipeline.analyze import (
     get_dependant,
     get_parameterless_sub_dependant,
+    stream_item_type,
     typed_return_annotation,
 )
+from zephyr._pipeline.callables import is_async_gen_callable, is_gen_callable
 from zephyr._pipeline.errors import Where, config_error
 from zephyr._pipeline.fields import ModelField
 from zephyr._pipeline.typeinfo import lenient_issubclass
@@ -37,12 +39,18 @@ from zephyr._routing.routelist import RouteList
 from zephyr.datastructures import Default, DefaultPlaceholder
 from zephyr.dependencies.models import Dependant
 from zephyr.exceptions import FastAPIError
+from zephyr import sse
+from zephyr.sse import EventSourceResponse, ServerSentEvent
 from zephyr.types import DecoratedCallable, IncEx
 from zephyr.utils import generate_unique_id, get_value_or_default, is_body_allowed_for_status_code
 
 __all__ = ["APIRoute", "APIRouter", "APIWebSocketRoute", "IncludedRouter"]
 
 _T = TypeVar("_T")
+
+# Seconds of silence before an SSE stream sends a keep-alive comment. Read at each use from
+# this module (where FastAPI keeps it), so apps and tests may change it.
+_PING_INTERVAL: float = sse._PING_INTERVAL
 
 _INVALID_RESPONSE_TYPE = (
     "Invalid args for response field! Hint: check that {type_} is a valid Pydantic field type."
@@ -115,6 +123,7 @@ class APIRoute(routing.Route):
         ),
         strict_content_type: bool | DefaultPlaceholder = Default(True),
         max_body_size: int | None = None,
+        stream_item_type: Any | None = None,
     ) -> None:
         if not callable(endpoint):
             raise config_error("An endpoint must be a callable", Where(path))
@@ -154,7 +163,19 @@ class APIRoute(routing.Route):
         self.description = text.split("\f")[0].strip()
         self.response_fields = self._additional_response_fields()
         self.dependant = build_dependant(self.path_format, endpoint, self.dependencies)
-        self.response_model = self._resolve_response_model(response_model)
+        is_generator = is_gen_callable(endpoint) or is_async_gen_callable(endpoint)
+        # A generator endpoint streams: JSON Lines by default, SSE with EventSourceResponse.
+        self.is_sse_stream = is_generator and lenient_issubclass(
+            response_class, EventSourceResponse
+        )
+        self.is_json_stream = is_generator and isinstance(response_class, DefaultPlaceholder)
+        self.stream_item_type = stream_item_type
+        self.response_model = self._resolve_response_model(response_model, is_generator)
+        self.stream_item_field: ModelField | None = None
+        if self.stream_item_type is not None:
+            self.stream_item_field = response_field(
+                "StreamItem_" + self.unique_id, self.stream_item_type
+            )
         self.response_field: ModelField | None = None
         if self.response_model:
             if not is_body_allowed_for_status_code(self.status_code):
@@ -185,14 +206,25 @@ class APIRoute(routing.Route):
                 fields[code] = response_field(f"Response_{code}_{self.unique_id}", model)
         return fields
 
-    def _resolve_response_model(self, response_model: Any) -> Any:
-        """Use the return annotation when no response_model was given (None disables it)."""
+    def _resolve_response_model(self, response_model: Any, is_generator: bool) -> Any:
+        """Use the return annotation when no response_model was given (None disables it).
+
+        For a generator endpoint annotated `Iterable[Item]` (or AsyncIterator, Generator...)
+        the item type validates each streamed item instead (not for ServerSentEvent items,
+        which are the wire format itself).
+        """
         if not isinstance(response_model, DefaultPlaceholder):
             return response_model
         annotation = typed_return_annotation(self.endpoint)
         if lenient_issubclass(annotation, Response):
             return None
-        return annotation
+        item = stream_item_type(annotation)
+        if item is None or not is_generator:
+            return annotation
+        streams_items = self.is_json_stream or self.is_sse_stream
+        if streams_items and not lenient_issubclass(item, ServerSentEvent):
+            self.stream_item_type = item
+        return None
 
     @property
     def app(self) -> ASGIApp:

@@ -8,6 +8,7 @@ This module and `compile.py` are the only places that inspect signatures and typ
 
 from __future__ import annotations
 
+import collections.abc
 import dataclasses
 import inspect
 from collections.abc import Callable
@@ -88,6 +89,27 @@ def typed_return_annotation(call: Callable[..., Any]) -> Any:
     if annotation is inspect.Signature.empty:
         return None
     return _resolve(annotation, getattr(inspect.unwrap(call), "__globals__", {}))
+
+
+_STREAM_ORIGINS = frozenset(
+    {
+        collections.abc.AsyncIterable,
+        collections.abc.AsyncIterator,
+        collections.abc.AsyncGenerator,
+        collections.abc.Iterable,
+        collections.abc.Iterator,
+        collections.abc.Generator,
+    }
+)
+
+
+def stream_item_type(annotation: Any) -> Any | None:
+    """Return `Item` for `Iterable[Item]`-like annotations (Any when bare), else None."""
+    origin = get_origin(annotation)
+    if origin is None or origin not in _STREAM_ORIGINS:
+        return None
+    args = get_args(annotation)
+    return args[0] if args else Any
 
 
 def copy_field_info(field_info: FieldInfo, annotation: Any) -> FieldInfo:

@@ -8,15 +8,16 @@ decoder, the step list and its thread-hop grouping, the response encoder.
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 from collections.abc import Callable, Mapping
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from starlette.responses import JSONResponse, Response
 
 from zephyr._pipeline.callables import callable_name
 from zephyr._pipeline.compile_inputs import build_body_plan, build_params_plan
-from zephyr._pipeline.errors import Where, config_error
+from zephyr._pipeline.errors import Where
 from zephyr._pipeline.fields import ModelField
 from zephyr._pipeline.graph import Graph, flatten, step_kind, step_label
 from zephyr._pipeline.plan import EndpointPlan, ResponsePlan, Stage, Step
@@ -98,13 +99,28 @@ def response_plan(route: RouteLike) -> ResponsePlan:
         "exclude_defaults": route.response_model_exclude_defaults,
         "exclude_none": route.response_model_exclude_none,
     }
+    stream = _stream_kind(route)
+    item = getattr(route, "stream_item_field", None)
     return ResponsePlan(
-        adapter=adapter,
+        adapter=None if stream else adapter,
         response_class=actual,
         status_code=route.status_code,
         dump_options=options,
-        fast_json=fast,
+        fast_json=fast and stream is None,
+        stream=stream,
+        item_adapter=item.type_adapter if item is not None else None,
     )
+
+
+def _stream_kind(route: RouteLike) -> Literal["jsonl", "sse", "raw"] | None:
+    """Return how a generator endpoint streams, or None for an ordinary endpoint."""
+    if getattr(route, "is_sse_stream", False):
+        return "sse"
+    if getattr(route, "is_json_stream", False):
+        return "jsonl"
+    if step_kind(route.endpoint) in ("sync_gen", "async_gen"):
+        return "raw"
+    return None
 
 
 def _endpoint_context(call: Callable[..., Any]) -> dict[str, Any]:
@@ -131,13 +147,6 @@ def compile_route(
 ) -> EndpointPlan:
     """Compile a route declaration (with its effective dependencies) into a plan."""
     where = Where(route.path_format, (route.endpoint,))
-    kind = step_kind(route.endpoint)
-    if kind in ("sync_gen", "async_gen") and not websocket:
-        raise config_error(
-            "Generator endpoints (streaming responses) are not supported yet",
-            where,
-            "return a StreamingResponse instead",
-        )
     graph = flatten(route.dependant, overrides)
     param_uses = [use for use in graph.fields.values() if use.location != "body"]
     body_uses = [use for use in graph.fields.values() if use.location == "body"]
@@ -145,6 +154,10 @@ def compile_route(
     strict_value = strict.value if isinstance(strict, DefaultPlaceholder) else strict
     body = build_body_plan(body_uses, [use.field for use in body_uses], bool(strict_value), where)
     steps = _steps(graph)
+    response = None if websocket else response_plan(route)
+    if response is not None and response.stream is not None:
+        # The endpoint is called for its generator; the stream is consumed while sending.
+        steps = (*steps[:-1], dataclasses.replace(steps[-1], kind="stream"))
     return EndpointPlan(
         path=route.path_format,
         methods=methods,
@@ -157,8 +170,10 @@ def compile_route(
         error_order=tuple(graph.error_order),
         specials=frozenset(graph.specials),
         scopes=tuple(graph.scopes.items()),
-        response=None if websocket else response_plan(route),
-        has_exit_stack=any(step.kind in ("sync_gen", "async_gen") for step in steps[:-1]),
+        response=response,
+        # SSE keeps its producer task on the request's exit stack.
+        has_exit_stack=any(step.kind in ("sync_gen", "async_gen") for step in steps[:-1])
+        or (response is not None and response.stream == "sse"),
         endpoint_context=_endpoint_context(route.endpoint),
         max_body_size=getattr(route, "max_body_size", None),
         form_limits=dict(getattr(route, "form_limits", None) or {}),

@@ -23,7 +23,8 @@ from pydantic_core import SchemaValidator
 
 from zephyr._concurrency_limit import DependencyConcurrency
 
-StepKind = Literal["async", "sync", "async_gen", "sync_gen"]
+# "stream": a generator endpoint, called (not iterated) to get the generator it streams.
+StepKind = Literal["async", "sync", "async_gen", "sync_gen", "stream"]
 Location = Literal["path", "query", "header", "cookie"]
 
 
@@ -236,6 +237,8 @@ class ResponsePlan:
         dump_options: include/exclude/by_alias/exclude_* for the model dump.
         fast_json: Encode straight to JSON bytes and send raw messages (what FastAPI's
             default JSON handling produces, byte for byte).
+        stream: For generator endpoints: "jsonl", "sse" or "raw" (the response class's own).
+        item_adapter: Validator/serializer of each streamed item, from the return annotation.
     """
 
     adapter: TypeAdapter[Any] | None
@@ -243,6 +246,8 @@ class ResponsePlan:
     status_code: int | None
     dump_options: dict[str, Any]
     fast_json: bool
+    stream: Literal["jsonl", "sse", "raw"] | None = None
+    item_adapter: TypeAdapter[Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,7 @@ from zephyr._pipeline.limits import limit_error
 from zephyr._pipeline.plan import BodyPlan, EndpointPlan
 from zephyr._pipeline.serialize import Encoded, build_response, encode, respond
 from zephyr._pipeline.solve import Exits, run_stages
+from zephyr._pipeline.streaming import jsonl_body, raw_body, sse_body
 from zephyr.exceptions import (
     EndpointContext,
     FastAPIError,
@@ -201,6 +202,10 @@ async def _produce(
         )
     response_plan = plan.response
     assert response_plan is not None  # HTTP plans always have one
+    if response_plan.stream is not None:
+        await run_stages(plan.stages, values, exits)
+        generator = values[plan.steps[-1].result_key]
+        return Encoded(None, None, None, await _stream_body(plan, generator, conn, exits))
 
     def finish(result: Any) -> Encoded:
         return encode(response_plan, result, lambda: endpoint_context(plan, conn.scope))
@@ -208,6 +213,24 @@ async def _produce(
     await run_stages(plan.stages, values, exits, finish=finish)
     encoded: Encoded = values[plan.steps[-1].result_key]
     return encoded
+
+
+async def _stream_body(
+    plan: EndpointPlan, generator: Any, conn: Connection, exits: Exits | None
+) -> Any:
+    """Return the body iterator of a generator endpoint's response."""
+    response = plan.response
+    assert response is not None
+
+    def context() -> EndpointContext:
+        return endpoint_context(plan, conn.scope)
+
+    if response.stream == "jsonl":
+        return jsonl_body(response, generator, context)
+    if response.stream == "sse":
+        assert exits is not None  # SSE plans always have exit stacks
+        return await sse_body(response, generator, context, exits)
+    return raw_body(generator) if hasattr(generator, "__aiter__") else generator
 
 
 async def _send(plan: EndpointPlan, conn: Connection, encoded: Encoded) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from starlette.background import BackgroundTasks
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
 
 from zephyr._pipeline.fields import prefix_errors
@@ -27,14 +27,18 @@ _JSON_TYPE = (b"content-type", b"application/json")
 
 
 class Encoded:
-    """An endpoint result ready to send: a Response, JSON bytes, or content for a class."""
+    """An endpoint result ready to send: a Response, JSON bytes, content for a class, or
+    a stream (the body iterator of a generator endpoint)."""
 
-    __slots__ = ("json", "payload", "response")
+    __slots__ = ("json", "payload", "response", "stream")
 
-    def __init__(self, response: Response | None, payload: Any, json: bytes | None) -> None:
+    def __init__(
+        self, response: Response | None, payload: Any, json: bytes | None, stream: Any = None
+    ) -> None:
         self.response = response
         self.payload = payload
         self.json = json
+        self.stream = stream
 
 
 def encode(plan: ResponsePlan, content: Any, context: Callable[[], EndpointContext]) -> Encoded:
@@ -89,12 +93,33 @@ def build_response(
     kwargs: dict[str, Any] = {"background": background}
     if status is not None:
         kwargs["status_code"] = status
+    if encoded.stream is not None:
+        return _stream_response(plan, encoded.stream, sub_response, kwargs)
     if encoded.json is not None:
         response = Response(content=encoded.json, media_type="application/json", **kwargs)
     else:
         response = plan.response_class(encoded.payload, **kwargs)
     if not is_body_allowed_for_status_code(response.status_code):
         response.body = b""
+    if sub_response is not None:
+        response.raw_headers.extend(sub_response.raw_headers)
+    return response
+
+
+def _stream_response(
+    plan: ResponsePlan, body: Any, sub_response: Response | None, kwargs: dict[str, Any]
+) -> Response:
+    """Build the streaming response of a generator endpoint, as FastAPI does."""
+    response: Response
+    if plan.stream == "jsonl":
+        response = StreamingResponse(body, media_type="application/jsonl", **kwargs)
+    elif plan.stream == "sse":
+        response = StreamingResponse(body, media_type="text/event-stream", **kwargs)
+        response.headers["Cache-Control"] = "no-cache"
+        # Tell nginx not to buffer the events.
+        response.headers["X-Accel-Buffering"] = "no"
+    else:
+        response = plan.response_class(content=body, **kwargs)
     if sub_response is not None:
         response.raw_headers.extend(sub_response.raw_headers)
     return response

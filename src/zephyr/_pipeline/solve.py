@@ -130,6 +130,10 @@ async def _run_loop_step(
     step: Step, values: dict[str, Any], exits: Exits | None, finish: tuple[Step, Finish] | None
 ) -> None:
     kwargs = _kwargs(step, values)
+    if step.kind == "stream":
+        # Calling a generator function runs none of its code: no thread needed.
+        values[step.result_key] = step.call(**kwargs)
+        return
     if step.kind == "async_gen" or step.kind == "sync_gen":
         assert exits is not None
         manager: AbstractAsyncContextManager[Any]

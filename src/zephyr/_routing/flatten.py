@@ -140,6 +140,7 @@ def _api_route(route: Any, ctx: IncludeContext) -> Any:
             route.strict_content_type, included.strict_content_type, ctx.strict_content_type
         ),
         max_body_size=route.max_body_size if route.max_body_size is not None else ctx.max_body_size,
+        stream_item_type=route.stream_item_type,
     )
     effective.original_route = route
     return effective
