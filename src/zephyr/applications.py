@@ -8,9 +8,10 @@ route, router or dependency-override change.
 
 from __future__ import annotations
 
+import os
 import warnings
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from starlette.applications import Starlette
 from starlette.datastructures import State
@@ -391,6 +392,17 @@ class FastAPI(Starlette):
     def include_router(self, router: routing.APIRouter, **options: Any) -> None:
         """Serve a router's routes, with FastAPI's `include_router` options."""
         self.router.include_router(router, **options)
+
+    def frontend(
+        self,
+        path: str,
+        *,
+        directory: str | os.PathLike[str],
+        fallback: Literal["auto", "index.html", "404.html"] | None = "auto",
+        check_dir: bool | Literal["auto"] = "auto",
+    ) -> None:
+        """Serve a built frontend at `path`, after every API route (see APIRouter.frontend)."""
+        self.router.frontend(path, directory=directory, fallback=fallback, check_dir=check_dir)
 
     @deprecated(
         "on_event is deprecated, use lifespan event handlers instead"

@@ -9,9 +9,10 @@ nothing here runs per request.
 from __future__ import annotations
 
 import inspect
+import os
 from collections.abc import Awaitable, Callable, Collection, Coroutine, Sequence
 from enum import Enum, IntEnum
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from pydantic.fields import FieldInfo
 from starlette import routing
@@ -21,7 +22,7 @@ from starlette.routing import BaseRoute, Match, compile_path, get_name
 from starlette.types import ASGIApp, Lifespan, Receive, Scope, Send
 from typing_extensions import Unpack, deprecated
 
-from zephyr import params
+from zephyr import params, sse
 from zephyr._form_limits import validate_form_limits, validate_max_body_size
 from zephyr._pipeline.analyze import (
     get_dependant,
@@ -33,13 +34,13 @@ from zephyr._pipeline.callables import is_async_gen_callable, is_gen_callable
 from zephyr._pipeline.errors import Where, config_error
 from zephyr._pipeline.fields import ModelField
 from zephyr._pipeline.typeinfo import lenient_issubclass
+from zephyr._routing.frontend import Frontend, join_paths, normalize_path, resolve_check_dir
 from zephyr._routing.lifespan import RouterLifespan, merge_lifespans
 from zephyr._routing.options import RouteOptions
 from zephyr._routing.routelist import RouteList
 from zephyr.datastructures import Default, DefaultPlaceholder
 from zephyr.dependencies.models import Dependant
 from zephyr.exceptions import FastAPIError
-from zephyr import sse
 from zephyr.sse import EventSourceResponse, ServerSentEvent
 from zephyr.types import DecoratedCallable, IncEx
 from zephyr.utils import generate_unique_id, get_value_or_default, is_body_allowed_for_status_code
@@ -391,6 +392,7 @@ class APIRouter(routing.Router):
         self.form_limits = validate_form_limits(form_limits)
         self._listeners: list[Callable[[], None]] = []
         self._core: Any = None
+        self._frontends: list[Frontend] = []
 
     # -- change tracking: an app recompiles when any router it serves changes ---------------
 
@@ -660,6 +662,31 @@ class APIRouter(routing.Router):
             ):
                 return True
         return False
+
+    def frontend(
+        self,
+        path: str,
+        *,
+        directory: str | os.PathLike[str],
+        fallback: Literal["auto", "index.html", "404.html"] | None = "auto",
+        check_dir: bool | Literal["auto"] = "auto",
+    ) -> None:
+        """Serve a built frontend (e.g. a `dist` folder) at `path`, at low priority.
+
+        API routes always win; frontend files are looked up only when no route matched.
+        Missing files fall back to `404.html` (when present), else to `index.html` for page
+        loads, so client-side routing works. The router's dependencies protect the files.
+        """
+        self._frontends.append(
+            Frontend(
+                join_paths(self.prefix, normalize_path(path)),
+                directory=directory,
+                fallback=fallback,
+                check_dir=resolve_check_dir(directory, check_dir),
+                dependencies=list(self.dependencies),
+            )
+        )
+        self._changed()
 
     # -- events ----------------------------------------------------------------------------
 

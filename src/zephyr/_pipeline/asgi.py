@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from starlette._exception_handler import wrap_app_handling_exceptions
-from starlette._utils import is_async_callable
+from starlette._utils import get_route_path, is_async_callable
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import URL
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -29,7 +29,14 @@ from starlette.websockets import WebSocket, WebSocketClose
 from zephyr._pipeline.limits import with_body_limit
 from zephyr._pipeline.plan import EndpointPlan
 from zephyr._pipeline.router import CompiledRouter, RouteEntry, RouteKind, RouteMatch
-from zephyr._pipeline.run import FORM_LIMITS_KEY, Connection, run_http, run_websocket
+from zephyr._pipeline.run import (
+    FORM_LIMITS_KEY,
+    Connection,
+    run_dependencies_then,
+    run_http,
+    run_websocket,
+)
+from zephyr._routing.frontend import relative_path, specificity
 
 ExceptionHandlers = dict[Any, Callable[..., Any]]
 HandlerTables = tuple[ExceptionHandlers, dict[int, Callable[..., Any]]]
@@ -138,6 +145,7 @@ class AppCore:
         self._overrides = overrides
         self._table: CompiledRouter | None = None
         self._routes: list[BaseRoute] | None = None
+        self._frontends: list[tuple[Any, EndpointPlan | None]] = []
 
     def invalidate_routes(self) -> None:
         """Forget the flattened routes and the table (a route or router changed)."""
@@ -159,12 +167,60 @@ class AppCore:
     def table(self) -> CompiledRouter:
         """The compiled route table (compiled now if needed)."""
         if self._table is None:
-            from zephyr._pipeline.table import compile_table
+            from zephyr._pipeline.table import compile_frontends, compile_table
 
+            overrides = self._overrides()
+            self._frontends = compile_frontends(self.router, overrides)
             self._table = compile_table(
-                self.effective_routes(), self._overrides(), self.router.redirect_slashes
+                self.effective_routes(), overrides, self.router.redirect_slashes
             )
         return self._table
+
+    def _frontend_for(self, scope: Scope) -> tuple[Any, EndpointPlan | None, str, bool] | None:
+        """Pick the most specific frontend for the path: GET/HEAD first, then any method."""
+        if not self._frontends:
+            return None
+        route_path = get_route_path(scope)
+        best: dict[bool, tuple[int, Any, EndpointPlan | None, str]] = {}
+        for served, plan in self._frontends:
+            relative = relative_path(served.path, route_path)
+            if relative is None:
+                continue
+            full = scope["method"] in ("GET", "HEAD")
+            rank = specificity(served.path)
+            if full not in best or rank > best[full][0]:
+                best[full] = (rank, served, plan, relative)
+        chosen = best.get(True) or best.get(False)
+        if chosen is None:
+            return None
+        return chosen[1], chosen[2], chosen[3], True in best
+
+    async def _serve_frontend(
+        self,
+        served: Any,
+        plan: EndpointPlan | None,
+        relative: str,
+        full: bool,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+    ) -> None:
+        files = served.frontend.files
+
+        async def app(scope: Scope, receive: Receive, send: Send) -> None:
+            conn = Connection(scope, receive, send)
+            try:
+                if plan is not None and full:
+                    await run_dependencies_then(
+                        plan, conn, lambda: files.response_for(relative, scope)
+                    )
+                else:
+                    response = await files.response_for(relative, scope)
+                    await response(scope, receive, conn.send)
+            except Exception as exc:
+                await handle_exception(conn, exc)
+
+        await with_body_limit(app, served.max_body_size)(scope, receive, send)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
@@ -289,6 +345,10 @@ class AppCore:
                 response = RedirectResponse(url=str(URL(scope=redirect_scope)))
                 await response(scope, receive, send)
                 return
+        front = self._frontend_for(scope) if scope["type"] == "http" else None
+        if front is not None:
+            await self._serve_frontend(*front, scope, receive, send)
+            return
         default = self.router.default
         if getattr(default, "__func__", None) is not type(self.router).not_found:
             await _guarded(default, scope, receive, send)

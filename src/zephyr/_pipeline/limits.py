@@ -40,6 +40,10 @@ def limit_error(exc: BaseException) -> BaseException | None:
         matched, rest = exc.split(_LIMIT_ERRORS)
         if matched is None or rest is not None:
             return None
+        # When Starlette has already sent its 413, let it finish that response.
+        sent = getattr(body_limit, "_RequestBodyLimitResponseSent", None)
+        if sent is not None:
+            matched = matched.subgroup(sent) or matched
         while isinstance(matched, _GROUP):
             matched = matched.exceptions[0]
         found: BaseException = matched

@@ -10,6 +10,7 @@ sent, "request"-scoped ones after it and after background tasks.
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from pydantic_core import PydanticUndefined
@@ -302,3 +303,26 @@ async def run_websocket(
                 ordered_errors(plan, errors), endpoint_ctx=endpoint_context(plan, scope)
             )
         await run_stages(plan.stages, values, exits)
+
+
+async def run_dependencies_then(
+    plan: EndpointPlan, conn: Connection, make_response: Callable[[], Awaitable[Response]]
+) -> None:
+    """Run a plan's dependencies, then send the response `make_response` builds (frontends).
+
+    The response gets the dependencies' `response: Response` headers and background tasks;
+    their `yield` exits run after it is sent.
+    """
+    exits = Exits()
+    async with exits.request, exits.function:
+        values, errors, _ = await _inputs(plan, conn, {})
+        if errors:
+            await run_stages(plan.stages, values, exits, failed_keys=[key for key, _ in errors])
+            raise RequestValidationError(ordered_errors(plan, errors))
+        await run_stages(plan.stages, values, exits)
+        response = await make_response()
+        if response.background is None:
+            response.background = conn.background
+        if conn.response is not None:
+            response.raw_headers.extend(conn.response.raw_headers)
+        await response(conn.scope, conn.receive, conn.send)

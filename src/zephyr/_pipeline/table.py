@@ -60,3 +60,22 @@ def compile_table(
     """Compile every route's plan and the table that finds them."""
     entries = [entry_for(route, _target(route, overrides)) for route in routes]
     return CompiledRouter(entries, redirect_slashes=redirect_slashes)
+
+
+async def _frontend_endpoint() -> None:
+    """The no-op endpoint that carries a frontend's dependencies."""
+
+
+def compile_frontends(router: Any, overrides: Overrides) -> list[tuple[Any, EndpointPlan | None]]:
+    """Return each served frontend with the plan of its dependencies (None when it has none)."""
+    from zephyr._routing.flatten import effective_frontends
+    from zephyr.routing import APIRoute
+
+    compiled: list[tuple[Any, EndpointPlan | None]] = []
+    for served in effective_frontends(router):
+        plan = None
+        if served.dependencies:
+            carrier = APIRoute("/", _frontend_endpoint, dependencies=served.dependencies)
+            plan = route_plan(carrier, overrides)
+        compiled.append((served, plan))
+    return compiled

@@ -226,3 +226,38 @@ def effective_routes(
 
     host = parent if parent is not None else _APIRouter()
     return list(_walk(router, IncludeContext.for_include(host, router, options)))
+
+
+@dataclass
+class ServedFrontend:
+    """A frontend as served: full path, dependencies and body limit of its inclusion."""
+
+    path: str
+    frontend: Any
+    dependencies: list[Any]
+    max_body_size: int | None
+
+
+def _walk_frontends(router: APIRouter, ctx: IncludeContext | None) -> Iterator[ServedFrontend]:
+    from zephyr._routing.frontend import join_paths
+    from zephyr.routing import IncludedRouter
+
+    for frontend in router._frontends:
+        if ctx is None:
+            yield ServedFrontend(frontend.path, frontend, list(frontend.dependencies), None)
+        else:
+            yield ServedFrontend(
+                join_paths(ctx.prefix, frontend.path),
+                frontend,
+                [*ctx.dependencies, *frontend.dependencies],
+                ctx.max_body_size,
+            )
+    for route in router.routes:
+        if isinstance(route, IncludedRouter):
+            child = IncludeContext.for_include(router, route.router, route.options)
+            yield from _walk_frontends(route.router, child if ctx is None else ctx.combine(child))
+
+
+def effective_frontends(router: APIRouter) -> list[ServedFrontend]:
+    """Return every frontend served by `router` and its included routers, in order."""
+    return list(_walk_frontends(router, None))
