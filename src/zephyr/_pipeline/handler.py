@@ -17,9 +17,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from zephyr._pipeline.connection import Connection
 from zephyr._pipeline.errors import RESPONSE_NOT_SENT
-from zephyr._pipeline.run import Connection, produce_response, run_http, run_websocket
+from zephyr._pipeline.run import produce_response, run_http
 from zephyr._pipeline.solve import Exits
+from zephyr._pipeline.websocket import run_websocket
 from zephyr.exceptions import FastAPIError
 
 _EXITS_KEY = "zephyr.exits"
@@ -75,7 +77,7 @@ def handler_app(route: Any) -> ASGIApp:
 
 def standalone_route_app(route: Any) -> ASGIApp:
     """Serve one APIRoute or APIWebSocketRoute outside an app (no overrides)."""
-    from zephyr._pipeline.asgi import handle_exception
+    from zephyr._pipeline.handlers import handle_exception
     from zephyr._pipeline.table import route_plan
     from zephyr.routing import APIWebSocketRoute
 

@@ -10,20 +10,21 @@ sent, "request"-scoped ones after it and after background tasks.
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from pydantic_core import PydanticUndefined
 from starlette.background import BackgroundTasks
-from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.body_limit import MAX_BODY_SIZE_SCOPE_KEY
-from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import Message, Receive, Scope, Send
-from starlette.websockets import WebSocket
 
 from zephyr._pipeline.body import DIRECT, decode_body, read_body
+from zephyr._pipeline.connection import (
+    FORM_LIMITS_KEY,
+    Connection,
+    endpoint_context,
+    sub_response,
+)
 from zephyr._pipeline.errors import RESPONSE_NOT_SENT
 from zephyr._pipeline.extract import collect_raw, validate_params
 from zephyr._pipeline.formparse import parse_form
@@ -38,84 +39,11 @@ from zephyr.exceptions import (
     FastAPIError,
     HTTPException,
     RequestValidationError,
-    WebSocketRequestValidationError,
 )
 from zephyr.security.oauth2 import SecurityScopes
 
-# Form limits of the routers a request went through (an app's, a mounting app's).
-FORM_LIMITS_KEY = "zephyr.form_limits"
 
-
-class Connection:
-    """Per-request state: the ASGI triple, the lazily built Request, what has been sent."""
-
-    __slots__ = (
-        "_request",
-        "background",
-        "body",
-        "form",
-        "receive",
-        "response",
-        "scope",
-        "send_",
-        "started",
-    )
-
-    def __init__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        self.scope = scope
-        self.receive = receive
-        self.send_ = send
-        self.started = False
-        self.body: bytes | None = None
-        self.form: FormData | None = None
-        self._request: Request | None = None
-        self.response: Response | None = None
-        self.background: BackgroundTasks | None = None
-
-    async def send(self, message: Message) -> None:
-        """Forward a message, remembering whether the response has started."""
-        if message["type"] == "http.response.start":
-            self.started = True
-        await self.send_(message)
-
-    @property
-    def has_request(self) -> bool:
-        """Whether a Request object exists already (custom route handlers pass one in)."""
-        return self._request is not None
-
-    def adopt(self, request: Request) -> None:
-        """Use an existing Request object (custom route handlers receive one)."""
-        self._request = request
-
-    @property
-    def request(self) -> Request:
-        """The Starlette Request for this connection, built on first use."""
-        if self._request is None:
-            self._request = Request(self.scope, self.receive, self.send)
-            if self.body is not None:
-                # The body was read straight from `receive`; let request.body() return it.
-                self._request._body = self.body
-        return self._request
-
-
-def endpoint_context(plan: EndpointPlan, scope: Scope) -> EndpointContext:
-    """Return FastAPI's context for error messages: function, file, line and "METHOD path"."""
-    context: EndpointContext = dict(plan.endpoint_context)  # type: ignore[assignment]
-    mount = scope.get("root_path", "").rstrip("/")
-    method = scope.get("method", "WS") if scope["type"] == "http" else "WS"
-    context["path"] = f"{method} {mount}{plan.path}"
-    return context
-
-
-def sub_response() -> Response:
-    """Return the `response: Response` parameter object: no headers, no status yet."""
-    response = Response()
-    del response.headers["content-length"]
-    response.status_code = None  # type: ignore[assignment]
-    return response
-
-
-def _fill_specials(plan: EndpointPlan, values: dict[str, Any], conn: Connection) -> None:
+def fill_specials(plan: EndpointPlan, values: dict[str, Any], conn: Connection) -> None:
     specials = plan.specials
     if "request" in specials or "connection" in specials:
         values["@request"] = values["@connection"] = conn.request
@@ -138,7 +66,7 @@ def ordered_errors(plan: EndpointPlan, keyed: list[tuple[str, dict[str, Any]]]) 
     return ordered
 
 
-async def _inputs(
+async def read_inputs(
     plan: EndpointPlan, conn: Connection, path_params: dict[str, Any]
 ) -> tuple[dict[str, Any], list[tuple[str, dict[str, Any]]], Any]:
     """Read, parse and validate every request input; return (values, keyed errors, body)."""
@@ -162,7 +90,7 @@ async def _inputs(
         values.update(body_values)
     if body_errors:
         errors.extend(body_errors)
-    _fill_specials(plan, values, conn)
+    fill_specials(plan, values, conn)
     return values, errors, received
 
 
@@ -190,7 +118,7 @@ async def _produce(
     plan: EndpointPlan, conn: Connection, path_params: dict[str, Any], exits: Exits | None
 ) -> Encoded:
     """Validate inputs, run the steps and encode the endpoint's result."""
-    values, errors, received = await _inputs(plan, conn, path_params)
+    values, errors, received = await read_inputs(plan, conn, path_params)
     if errors:
         await run_stages(plan.stages, values, exits, failed_keys=[key for key, _ in errors])
         if received is DIRECT:
@@ -283,46 +211,3 @@ async def _run_http(plan: EndpointPlan, conn: Connection, path_params: dict[str,
     if not sent:
         # A `yield` dependency swallowed the endpoint's exception: nothing can be sent.
         raise FastAPIError(RESPONSE_NOT_SENT)
-
-
-async def run_websocket(
-    plan: EndpointPlan, scope: Scope, receive: Receive, send: Send, path_params: dict[str, Any]
-) -> None:
-    """Run the plan of a WebSocket endpoint: validate inputs, solve dependencies, call it."""
-    websocket = WebSocket(scope, receive=receive, send=send)
-    raw_params, chosen = collect_raw(plan.params, scope, path_params)
-    values, errors = validate_params(plan.params, raw_params, chosen)
-    values["@websocket"] = values["@connection"] = websocket
-    for key, scopes in plan.scopes:
-        values[key] = SecurityScopes(scopes=list(scopes))
-    exits = Exits()
-    async with exits.request, exits.function:
-        if errors:
-            await run_stages(plan.stages, values, exits, failed_keys=[key for key, _ in errors])
-            raise WebSocketRequestValidationError(
-                ordered_errors(plan, errors), endpoint_ctx=endpoint_context(plan, scope)
-            )
-        await run_stages(plan.stages, values, exits)
-
-
-async def run_dependencies_then(
-    plan: EndpointPlan, conn: Connection, make_response: Callable[[], Awaitable[Response]]
-) -> None:
-    """Run a plan's dependencies, then send the response `make_response` builds (frontends).
-
-    The response gets the dependencies' `response: Response` headers and background tasks;
-    their `yield` exits run after it is sent.
-    """
-    exits = Exits()
-    async with exits.request, exits.function:
-        values, errors, _ = await _inputs(plan, conn, {})
-        if errors:
-            await run_stages(plan.stages, values, exits, failed_keys=[key for key, _ in errors])
-            raise RequestValidationError(ordered_errors(plan, errors))
-        await run_stages(plan.stages, values, exits)
-        response = await make_response()
-        if response.background is None:
-            response.background = conn.background
-        if conn.response is not None:
-            response.raw_headers.extend(conn.response.raw_headers)
-        await response(conn.scope, conn.receive, conn.send)

@@ -3,17 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.routing import BaseRoute
+from starlette.types import ASGIApp
 
-from zephyr._pipeline.asgi import Target, entry_for, limited_plan_app
 from zephyr._pipeline.compile import compile_route
 from zephyr._pipeline.limits import with_body_limit
 from zephyr._pipeline.plan import EndpointPlan
-from zephyr._pipeline.router import CompiledRouter
+from zephyr._pipeline.router import CompiledRouter, RouteEntry, RouteKind
 
 Overrides = Mapping[Callable[..., Any], Callable[..., Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What a route table entry runs: a plan, a custom handler app, or a Starlette route."""
+
+    route: BaseRoute
+    plan: EndpointPlan | None = None
+    app: ASGIApp | None = None
 
 
 def _fingerprint(overrides: Overrides) -> tuple[tuple[int, int], ...]:
@@ -48,10 +58,16 @@ def _target(route: BaseRoute, overrides: Overrides) -> Target | None:
         if has_custom_handler(route):
             return Target(route, None, with_body_limit(handler_app(route), limit))
         plan = route_plan(route, overrides)
-        return Target(route, plan, limited_plan_app(plan) if limit is not None else None)
+        return Target(route, plan, _limited(plan) if limit is not None else None)
     if isinstance(route, APIWebSocketRoute):
         return Target(route, route_plan(route, overrides, websocket=True))
     return None
+
+
+def _limited(plan: EndpointPlan) -> ASGIApp:
+    from zephyr._pipeline.asgi import limited_plan_app
+
+    return limited_plan_app(plan)
 
 
 def compile_table(
@@ -79,3 +95,31 @@ def compile_frontends(router: Any, overrides: Overrides) -> list[tuple[Any, Endp
             plan = route_plan(carrier, overrides)
         compiled.append((served, plan))
     return compiled
+
+
+def _custom_matches(route: BaseRoute) -> bool:
+    from zephyr.routing import APIRoute, APIWebSocketRoute
+
+    own = {APIRoute: APIRoute.matches, APIWebSocketRoute: APIWebSocketRoute.matches}
+    for cls, method in own.items():
+        if isinstance(route, cls):
+            return type(route).matches is not method
+    return False
+
+
+def entry_for(route: BaseRoute, target: Target | None) -> RouteEntry:
+    """Describe one effective route for the compiled table."""
+    from starlette import routing
+
+    if target is not None and _custom_matches(route):
+        # A route class that overrides matches() decides for itself (and may add to the
+        # child scope); the table asks it, then runs its plan as usual.
+        return RouteEntry(RouteKind.OPAQUE, "", None, target, route)
+    if isinstance(route, routing.Mount):
+        return RouteEntry(RouteKind.MOUNT, route.path, None, None, route)
+    if isinstance(route, routing.Route):
+        methods = frozenset(route.methods) if route.methods else None
+        return RouteEntry(RouteKind.HTTP, route.path, methods, target or Target(route))
+    if isinstance(route, routing.WebSocketRoute):
+        return RouteEntry(RouteKind.WEBSOCKET, route.path, None, target or Target(route))
+    return RouteEntry(RouteKind.OPAQUE, "", None, None, route)

@@ -1,0 +1,1 @@
+"""The OpenAPI document: spec models, the generator and the interactive docs pages."""
