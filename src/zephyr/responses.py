@@ -17,11 +17,10 @@ from starlette.responses import PlainTextResponse as PlainTextResponse
 from starlette.responses import RedirectResponse as RedirectResponse
 from starlette.responses import Response as Response
 from starlette.responses import StreamingResponse as StreamingResponse
-
-from zephyr.sse import EventSourceResponse as EventSourceResponse
 from typing_extensions import deprecated
 
 from zephyr.exceptions import FastAPIDeprecationWarning, FastAPIError
+from zephyr.sse import EventSourceResponse as EventSourceResponse
 
 _DEPRECATION = (
     "{name} is deprecated, Zephyr serializes data directly to JSON bytes via Pydantic when a "
