@@ -96,8 +96,15 @@ class FastAPI(Starlette):
         strict_content_type: bool = Default(True),
         max_body_size: int | None = None,
         form_limits: dict[str, int] | None = None,
+        docs_assets: Literal["cdn", "local"] = "cdn",
+        docs_assets_url: str = "/docs-assets",
         **extra: Any,
     ) -> None:
+        """Create the application (FastAPI's arguments, plus `docs_assets`).
+
+        `docs_assets="local"` serves the Swagger UI and ReDoc files from the app itself (under
+        `docs_assets_url`), so the docs pages work offline; it needs the `docs-offline` extra.
+        """
         self.debug = debug
         self.title = title
         self.summary = summary
@@ -132,6 +139,8 @@ class FastAPI(Starlette):
         validate_max_body_size(max_body_size)
         self.max_body_size = max_body_size
         self.extra = extra
+        self.docs_assets = docs_assets
+        self.docs_assets_url = docs_assets_url
         self.state = State()
         self._overrides = OverridesDict(self._overrides_changed)
         self.router: routing.APIRouter = routing.APIRouter(
