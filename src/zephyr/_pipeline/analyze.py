@@ -15,6 +15,7 @@ from collections.abc import Callable
 from copy import copy
 from typing import Annotated, Any, ForwardRef, Literal, cast, get_args, get_origin
 
+from pydantic import AliasChoices
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 from starlette.background import BackgroundTasks as StarletteBackgroundTasks
@@ -29,7 +30,7 @@ from zephyr._pipeline import typeinfo
 from zephyr._pipeline.callables import is_async_gen_callable, is_gen_callable
 from zephyr._pipeline.compile_forms import union_models, with_union_normalizers
 from zephyr._pipeline.errors import Where, config_error
-from zephyr._pipeline.fields import ModelField
+from zephyr._pipeline.fields import ModelField, field_attributes
 from zephyr.dependencies.models import Dependant
 from zephyr.exceptions import DependencyScopeError
 from zephyr.security.oauth2 import SecurityScopes
@@ -113,13 +114,17 @@ def stream_item_type(annotation: Any) -> Any | None:
 
 
 def copy_field_info(field_info: FieldInfo, annotation: Any) -> FieldInfo:
-    """Copy a declaration, folding the metadata of an `Annotated[...]` annotation into it."""
+    """Copy a declaration, folding in everything `Annotated[...]` says about the field.
+
+    A Pydantic `Field(alias=..., default_factory=..., validate_default=...)` next to `Query()`
+    in the same `Annotated` counts: its attributes are merged into the copy (the location
+    class and its own options stay those of the declaration).
+    """
     merged = type(field_info).from_annotation(annotation)
     result = copy(field_info)
-    for name in ("title", "description", "discriminator", "examples", "deprecated"):
-        value = getattr(merged, name, None)
-        if value is not None and name in merged._attributes_set:
-            setattr(result, name, value)
+    for name, value in field_attributes(merged).items():
+        setattr(result, name, value)
+    result._attributes_set = dict(merged._attributes_set)
     result.metadata = merged.metadata
     result.annotation = merged.annotation
     return result
@@ -214,6 +219,22 @@ def _inferred(annotation: Any, value: Any, is_path: bool) -> FieldInfo:
     return field_info
 
 
+def _route_alias(field_info: FieldInfo, path_names: set[str]) -> FieldInfo:
+    """For a path parameter with `AliasChoices`, use the choice this route's path declares."""
+    choices = field_info.validation_alias
+    if not isinstance(choices, AliasChoices) or not all(
+        isinstance(choice, str) for choice in choices.choices
+    ):
+        return field_info
+    for choice in choices.choices:
+        if choice in path_names:
+            # A copy: the same declaration may serve routes with other path names.
+            chosen = copy(field_info)
+            chosen.validation_alias = choice
+            return chosen
+    return field_info
+
+
 def _make_field(name: str, field_info: FieldInfo, is_path: bool, where: Where) -> ModelField:
     """Finish a request parameter: location checks, alias, and its ModelField."""
     if is_path and not isinstance(field_info, params.Path):
@@ -273,6 +294,8 @@ def analyze_param(
         field_info = _inferred(use_annotation, value, is_path)
     elif isinstance(field_info, params.Param) and getattr(field_info, "in_", None) is None:
         field_info.in_ = params.ParamTypes.query
+    if isinstance(field_info, params.Path):
+        field_info = _route_alias(field_info, path_param_names)
     model_field = _make_field(param_name, field_info, is_path, where)
     return ParamDetails(type_annotation, None, model_field)
 

@@ -94,25 +94,24 @@ def _model_source(use: FieldUse, model: type[BaseModel]) -> ParamSource:
     is_header = use.location == "header"
     default_convert = getattr(use.field.field_info, "convert_underscores", True)
     keys: list[ModelKey] = []
-    loc_names: list[tuple[str, str]] = []
     for inner in model_fields(model):
-        name, info = inner.name, inner.field_info
+        info = inner.field_info
         convert = is_header and getattr(info, "convert_underscores", default_convert)
         pairs = request_names(inner, convert_underscores=convert)
-        lookups = tuple((request.lower() if is_header else request, key) for key, request in pairs)
+        lookups = tuple(
+            (request.lower() if is_header else request, key, request) for key, request in pairs
+        )
         # An unconverted header field name must not come back in as an "extra" header.
         consumed = {key.lower() for key, request in pairs if key != request} if is_header else ()
         multi = typeinfo.is_sequence(info.annotation) and not is_json_field(inner)
-        keys.append(ModelKey(pairs[0][0], lookups, multi, tuple(sorted(consumed))))
-        if is_header and pairs[0][0] != pairs[0][1]:
-            loc_names.append((name, pairs[0][1]))
+        keys.append(ModelKey(inner.name, lookups, multi, tuple(sorted(consumed))))
     return ParamSource(
         key=use.key,
         location=use.location,  # type: ignore[arg-type]
         model_fields=tuple(keys),
         model_optional=use.field.field_info.annotation is not model,
         model_extra=model.model_config.get("extra") in ("allow", "forbid"),
-        model_loc_names=tuple(loc_names) if model.model_config.get("loc_by_alias", True) else (),
+        model_loc_by_alias=is_header and model.model_config.get("loc_by_alias", True),
     )
 
 

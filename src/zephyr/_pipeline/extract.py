@@ -69,19 +69,22 @@ def _lookup(source: ParamSource, data: Any, name: str, multi: bool) -> Any:
     return value
 
 
-def _model_raw(source: ParamSource, data: Any) -> Any:
+def _model_raw(source: ParamSource, data: Any, chosen: dict[str, Any]) -> Any:
     """Build the dict a parameter model validates, including the location's extra keys."""
     result: dict[str, Any] = {}
     processed: set[str] = set()
     present = False
     for field in source.model_fields:
-        request_key, dict_key = _select(field, data)
+        request_key, dict_key, declared = _select(field, data)
+        if source.model_loc_by_alias and dict_key != declared:
+            # Errors name the header that was read (x-values), not the field (x_values).
+            chosen.setdefault(source.key, {})[field.name] = declared
         value = _lookup(source, data, request_key, field.multi)
         if value is not _ABSENT:
             result[dict_key] = value
         processed.add(request_key)
         processed.update(field.consumed)
-        present = present or any(lookup in data for lookup, _ in field.lookups)
+        present = present or any(lookup[0] in data for lookup in field.lookups)
     multi_location = source.location in ("query", "header")
     for name, value in data.items():
         if name not in processed:
@@ -94,7 +97,7 @@ def _model_raw(source: ParamSource, data: Any) -> Any:
     return result
 
 
-def _select(field: ModelKey, data: Any) -> tuple[str, str]:
+def _select(field: ModelKey, data: Any) -> tuple[str, str, str]:
     for lookup in field.lookups:
         if lookup[0] in data:
             return lookup
@@ -103,7 +106,7 @@ def _select(field: ModelKey, data: Any) -> tuple[str, str]:
 
 def collect_raw(
     plan: ParamsPlan, scope: Mapping[str, Any], path_params: Mapping[str, Any]
-) -> tuple[dict[str, Any], dict[str, str]]:
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """Return the validator's raw input and, for multi-name params, the name that matched."""
     query = query_multi(scope) if plan.needs_query else {}
     headers = header_multi(scope) if plan.needs_headers or plan.needs_cookies else {}
@@ -115,11 +118,11 @@ def collect_raw(
         "cookie": cookies,
     }
     raw: dict[str, Any] = {}
-    chosen: dict[str, str] = {}
+    chosen: dict[str, Any] = {}
     for source in plan.sources:
         data = by_location[source.location]
         if source.model_fields:
-            value = _model_raw(source, data)
+            value = _model_raw(source, data, chosen)
         else:
             name = source.names[0]
             if len(source.names) > 1:
@@ -138,7 +141,7 @@ def collect_raw(
 
 
 def validate_params(
-    plan: ParamsPlan, raw: dict[str, Any], chosen: dict[str, str]
+    plan: ParamsPlan, raw: dict[str, Any], chosen: dict[str, Any]
 ) -> tuple[dict[str, Any], list[tuple[str, dict[str, Any]]]]:
     """Validate the raw input in one call; return (values, (key, error) pairs like FastAPI's)."""
     if plan.validator is None:
@@ -171,19 +174,18 @@ def _valid_part(plan: ParamsPlan, raw: dict[str, Any], failed: set[str]) -> dict
 
 
 def relabel_errors(
-    plan: ParamsPlan, errors: list[Any], chosen: dict[str, str]
+    plan: ParamsPlan, errors: list[Any], chosen: dict[str, Any]
 ) -> list[tuple[str, dict[str, Any]]]:
     """Turn validator locs (values key first) into FastAPI's (location, request name, ...)."""
-    sources = {source.key: source for source in plan.sources}
     relabelled = []
     for error in errors:
         key, *rest = error["loc"]
         prefix = plan.error_prefix[key]
-        if key in chosen:
-            prefix = (prefix[0], chosen[key])
-        source = sources[key]
-        if source.model_loc_names and rest:
-            rest[0] = dict(source.model_loc_names).get(rest[0], rest[0])
+        picked = chosen.get(key)
+        if isinstance(picked, str):
+            prefix = (prefix[0], picked)
+        elif picked is not None and rest:
+            rest[0] = picked.get(rest[0], rest[0])
         error = {**error, "loc": (*prefix, *rest)}
         if error["type"] == "missing" and not rest:
             error["input"] = None

@@ -33,14 +33,15 @@ class ModelKey:
     """One field of a Query/Header/Cookie parameter model.
 
     Attributes:
-        dict_key: Key of the field's raw value in the dict given to the model.
-        lookups: (request key, dict key) pairs to try in order; the first present wins.
+        name: The model field's name.
+        lookups: (request key, dict key, request name as declared) to try in order; the first
+            present wins (the first is used when none is).
         multi: Read every repeated value as a list.
         consumed: Request keys that belong to this field (so they are not passed as extras).
     """
 
-    dict_key: str
-    lookups: tuple[tuple[str, str], ...]
+    name: str
+    lookups: tuple[tuple[str, str, str], ...]
     multi: bool
     consumed: tuple[str, ...]
 
@@ -59,7 +60,7 @@ class ParamSource:
             from them plus every other key of the location (the model decides about extras).
         model_optional: The parameter is `Model | None`: absent unless one of its keys is sent.
         model_extra: The model allows or forbids extra keys (extras alone make it present).
-        model_loc_names: Field name -> header name, to report header model errors by header.
+        model_loc_by_alias: Report a header model's errors under the header name read.
     """
 
     key: str
@@ -70,7 +71,7 @@ class ParamSource:
     model_fields: tuple[ModelKey, ...] = ()
     model_optional: bool = False
     model_extra: bool = False
-    model_loc_names: tuple[tuple[str, str], ...] = ()
+    model_loc_by_alias: bool = False
 
 
 @dataclass(frozen=True, slots=True)
