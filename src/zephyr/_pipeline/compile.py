@@ -22,6 +22,7 @@ from zephyr._pipeline.fields import ModelField
 from zephyr._pipeline.graph import Graph, flatten, step_kind, step_label
 from zephyr._pipeline.plan import EndpointPlan, ResponsePlan, Stage, Step
 from zephyr.datastructures import DefaultPlaceholder
+from zephyr.utils import is_body_allowed_for_status_code
 from zephyr.dependencies.models import Dependant
 
 
@@ -109,7 +110,13 @@ def response_plan(route: RouteLike) -> ResponsePlan:
         fast_json=fast and stream is None,
         stream=stream,
         item_adapter=item.type_adapter if item is not None else None,
+        plain_status=_plain_status(route.status_code),
     )
+
+
+def _plain_status(status_code: int | None) -> int | None:
+    status = 200 if status_code is None else status_code
+    return status if is_body_allowed_for_status_code(status) else None
 
 
 def _stream_kind(route: RouteLike) -> Literal["jsonl", "sse", "raw"] | None:
@@ -176,6 +183,7 @@ def compile_route(
         or (response is not None and response.stream == "sse"),
         endpoint_context=_endpoint_context(route.endpoint),
         max_body_size=getattr(route, "max_body_size", None),
+        direct_call=len(steps) == 1 and steps[0].kind == "async" and steps[0].concurrency is None,
         form_limits=dict(getattr(route, "form_limits", None) or {}),
     )
 

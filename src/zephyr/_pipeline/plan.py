@@ -240,6 +240,8 @@ class ResponsePlan:
             default JSON handling produces, byte for byte).
         stream: For generator endpoints: "jsonl", "sse" or "raw" (the response class's own).
         item_adapter: Validator/serializer of each streamed item, from the return annotation.
+        plain_status: The status of a JSON response when no `response` parameter changes it
+            and the status allows a body (None otherwise: the general path decides).
     """
 
     adapter: TypeAdapter[Any] | None
@@ -249,6 +251,7 @@ class ResponsePlan:
     fast_json: bool
     stream: Literal["jsonl", "sse", "raw"] | None = None
     item_adapter: TypeAdapter[Any] | None = None
+    plain_status: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,6 +272,7 @@ class EndpointPlan:
         has_exit_stack: Some step is a generator, so exit stacks are needed.
         max_body_size: The route's effective body limit in bytes (None: inherited/unlimited).
         form_limits: max_fields / max_files / max_part_size for form parsing.
+        direct_call: The endpoint is the only step and a coroutine: await it directly.
     """
 
     path: str
@@ -287,6 +291,7 @@ class EndpointPlan:
     endpoint_context: dict[str, Any]
     max_body_size: int | None = None
     form_limits: dict[str, int] = field(default_factory=dict)
+    direct_call: bool = False
 
     def describe(self) -> str:
         """Render the plan as readable text (one fact per line)."""

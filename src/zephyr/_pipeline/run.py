@@ -139,6 +139,10 @@ async def _produce(
     def finish(result: Any) -> Encoded:
         return encode(response_plan, result, lambda: endpoint_context(plan, conn.scope))
 
+    if plan.direct_call:
+        # PERF: hello, path + query — no dependencies: skip the stage machinery.
+        step = plan.steps[0]
+        return finish(await step.call(**{name: values[key] for name, key in step.args}))
     await run_stages(plan.stages, values, exits, finish=finish)
     encoded: Encoded = values[plan.steps[-1].result_key]
     return encoded
@@ -162,10 +166,31 @@ async def _stream_body(
     return raw_body(generator) if hasattr(generator, "__aiter__") else generator
 
 
+_JSON_TYPE = (b"content-type", b"application/json")
+
+
 async def _send(plan: EndpointPlan, conn: Connection, encoded: Encoded) -> None:
-    assert plan.response is not None
+    response_plan = plan.response
+    assert response_plan is not None
+    body = encoded.json
+    if body is not None and conn.response is None and response_plan.plain_status is not None:
+        # PERF: hello, path + query — JSON with the route's status and no `response`
+        # parameter: the two messages JSONResponse would send, built directly.
+        conn.started = True
+        headers = [(b"content-length", str(len(body)).encode("latin-1")), _JSON_TYPE]
+        await conn.send_(
+            {
+                "type": "http.response.start",
+                "status": response_plan.plain_status,
+                "headers": headers,
+            }
+        )
+        await conn.send_({"type": "http.response.body", "body": body})
+        if conn.background is not None:
+            await conn.background()
+        return
     await respond(
-        plan.response,
+        response_plan,
         encoded,
         conn.response,
         conn.background,
@@ -188,15 +213,21 @@ async def run_http(plan: EndpointPlan, conn: Connection, path_params: dict[str, 
     """Run the plan for one HTTP request and send its response."""
     if plan.body is not None and plan.body.kind == "form":
         try:
-            await _run_http(plan, conn, path_params)
+            await _run_with_exits(plan, conn, path_params)
         finally:
             if conn.form is not None:
                 await conn.form.close()
         return
-    await _run_http(plan, conn, path_params)
+    if not plan.has_exit_stack:
+        # PERF: hello, path + query — no generator dependencies, no exit stacks.
+        await _send(plan, conn, await _produce(plan, conn, path_params, None))
+        return
+    await _run_with_exits(plan, conn, path_params)
 
 
-async def _run_http(plan: EndpointPlan, conn: Connection, path_params: dict[str, Any]) -> None:
+async def _run_with_exits(
+    plan: EndpointPlan, conn: Connection, path_params: dict[str, Any]
+) -> None:
     if not plan.has_exit_stack:
         encoded = await _produce(plan, conn, path_params, None)
         await _send(plan, conn, encoded)
