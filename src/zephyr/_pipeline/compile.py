@@ -22,8 +22,8 @@ from zephyr._pipeline.fields import ModelField
 from zephyr._pipeline.graph import Graph, flatten, step_kind, step_label
 from zephyr._pipeline.plan import EndpointPlan, ResponsePlan, Stage, Step
 from zephyr.datastructures import DefaultPlaceholder
-from zephyr.utils import is_body_allowed_for_status_code
 from zephyr.dependencies.models import Dependant
+from zephyr.utils import is_body_allowed_for_status_code
 
 
 class RouteLike(Protocol):
