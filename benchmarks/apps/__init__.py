@@ -1,0 +1,1 @@
+"""The benchmarked applications: one scenario set, written once per framework."""
