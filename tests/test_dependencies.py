@@ -28,6 +28,7 @@ from zephyr import (
     Security,
     WebSocket,
 )
+from zephyr._pipeline import threads
 from zephyr.exceptions import DependencyScopeError, FastAPIError
 from zephyr.security import SecurityScopes
 from zephyr.testclient import TestClient
@@ -792,15 +793,21 @@ def test_max_concurrency_must_be_positive() -> None:
 
 @pytest.fixture
 def thread_hops(monkeypatch: pytest.MonkeyPatch) -> list[Callable[..., Any]]:
-    """Record every function handed to `anyio.to_thread.run_sync`."""
+    """Record every function sent to a worker thread (Zephyr's workers or anyio's)."""
     hops: list[Callable[..., Any]] = []
     original = anyio.to_thread.run_sync
+    original_hand_off = threads._hand_off
 
     async def counting_run_sync(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         hops.append(func)
         return await original(func, *args, **kwargs)
 
+    def counting_hand_off(job: Any) -> None:
+        hops.append(job.func)
+        original_hand_off(job)
+
     monkeypatch.setattr(anyio.to_thread, "run_sync", counting_run_sync)
+    monkeypatch.setattr(threads, "_hand_off", counting_hand_off)
     return hops
 
 

@@ -1,8 +1,9 @@
 """The application: settings, routes, middleware, exception handlers and the ASGI entry point.
 
 `FastAPI` (also exported as `Zephyr`) takes FastAPI's arguments and keeps FastAPI's
-attributes. Its request path is: ServerErrorMiddleware -> your middleware -> the compiled core
-(route table + plans + exception handlers), built on the first request and rebuilt after a
+attributes. Its request path is: ServerErrors (Starlette's ServerErrorMiddleware, with the
+app's body limit) -> your middleware -> the compiled core (route table + plans + exception
+handlers), built on the first request and rebuilt after a
 route, router or dependency-override change.
 """
 
@@ -18,7 +19,6 @@ from starlette.datastructures import State
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.base import BaseHTTPMiddleware
-from starlette.middleware.errors import ServerErrorMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
@@ -28,7 +28,7 @@ from typing_extensions import Unpack, deprecated
 from zephyr import routing
 from zephyr._form_limits import validate_max_body_size
 from zephyr._pipeline.asgi import AppCore
-from zephyr._pipeline.limits import AppBodyLimit
+from zephyr._pipeline.outer import ServerErrors
 from zephyr._routing.options import RouteOptions
 from zephyr._routing.overrides import OverridesDict
 from zephyr.datastructures import Default
@@ -222,8 +222,9 @@ class FastAPI(Starlette):
         app: ASGIApp = self._core
         for cls, args, kwargs in reversed(self.user_middleware):
             app = cls(app, *args, **kwargs)
-        app = AppBodyLimit(app, self.max_body_size)
-        return ServerErrorMiddleware(app, handler=error_handler, debug=self.debug)
+        return ServerErrors(
+            app, handler=error_handler, debug=self.debug, max_body_size=self.max_body_size
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.root_path:

@@ -212,11 +212,11 @@ class Step:
     concurrency: DependencyConcurrency | None
     label: str
     keys_needed: frozenset[str]
+    # PERF: dependency chains — the values-dict key of this step's result, built once.
+    result_key: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def result_key(self) -> str:
-        """The values-dict key of this step's result."""
-        return f"#{self.index}"
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "result_key", f"#{self.index}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,44 +10,18 @@ from __future__ import annotations
 
 import contextvars
 from collections.abc import Callable, Collection
-from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
-from contextlib import contextmanager as sync_contextmanager
 from types import TracebackType
 from typing import Any
 
-import anyio.to_thread
-from anyio import CancelScope, CapacityLimiter
-
+from zephyr._pipeline.cancel import cancel_scope
+from zephyr._pipeline.exits import Exits, ShieldedGeneratorExit
+from zephyr._pipeline.generators import enter_async, enter_sync, exit_sync
 from zephyr._pipeline.plan import Stage, Step
-from zephyr.concurrency import _asynccontextmanager_with_shielded_exit
+from zephyr._pipeline.threads import run_sync, run_sync_unlimited
+
+__all__ = ["Exits", "Finish", "run_stages"]
 
 Finish = Callable[[Any], Any]
-
-
-class Exits:
-    """The two exit stacks of one request (created only for plans with `yield` steps)."""
-
-    __slots__ = ("_cleanup", "function", "request")
-
-    def __init__(self) -> None:
-        self.request = AsyncExitStack()
-        self.function = AsyncExitStack()
-        self._cleanup: CancelScope | None = None
-
-    def for_step(self, step: Step) -> AsyncExitStack:
-        """Return the stack a generator step's exit belongs to."""
-        return self.function if step.scope == "function" else self.request
-
-    def shielded(self, manager: AbstractAsyncContextManager[Any]) -> Any:
-        """Wrap an async generator dependency so its exit code survives cancellation.
-
-        One cancel scope, entered on the request stack before the first such dependency,
-        is shielded while any of them exits (a client that disconnects mid-response must
-        not cut a transaction's rollback short).
-        """
-        if self._cleanup is None:
-            self._cleanup = self.request.enter_context(CancelScope())
-        return _asynccontextmanager_with_shielded_exit(manager, self._cleanup)
 
 
 def _kwargs(step: Step, values: dict[str, Any]) -> dict[str, Any]:
@@ -70,9 +44,9 @@ def _run_in_thread(
         # with one thread hop per step (FastAPI): copying a context is O(1).
         context = contextvars.copy_context()
         if step.kind == "sync_gen":
-            manager = sync_contextmanager(step.call)(**kwargs)
-            values[step.result_key] = context.run(manager.__enter__)
-            entered.append((step, manager))
+            gen = step.call(**kwargs)
+            values[step.result_key] = context.run(enter_sync, gen)
+            entered.append((step, gen))
         else:
             result = context.run(step.call, **kwargs)
             if finish is not None and step is finish[0]:
@@ -80,26 +54,29 @@ def _run_in_thread(
             values[step.result_key] = result
 
 
-def _sync_exit(manager: Any) -> Callable[..., Any]:
-    """Wrap a sync context manager's __exit__ to run in a thread, shielded from cancellation."""
+class _ThreadedGeneratorExit:
+    """The exit of a sync generator dependency: in a worker thread, shielded from cancellation.
 
-    async def exit_(
+    Exits never wait for the thread limiter: a worker may be held by a request that is itself
+    waiting for this exit (pool exhaustion would deadlock otherwise).
+    """
+
+    __slots__ = ("gen",)
+
+    def __init__(self, gen: Any) -> None:
+        self.gen = gen
+
+    async def __call__(
+        self,
         exc_type: type[BaseException] | None,
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> bool:
-        # A private one-slot limiter: exits never wait for a worker held by a request that
-        # is itself waiting for this exit (pool exhaustion would deadlock otherwise).
-        suppress = False
-        with CancelScope(shield=True):
-            suppress = bool(
-                await anyio.to_thread.run_sync(
-                    manager.__exit__, exc_type, exc, traceback, limiter=CapacityLimiter(1)
-                )
-            )
-        return suppress
-
-    return exit_
+        swallowed = False
+        # A cancelled request still runs the exit, and unwinds with its own cancellation.
+        with cancel_scope(shield=True):
+            swallowed = await run_sync_unlimited(exit_sync, self.gen, exc_type, exc, traceback)
+        return swallowed
 
 
 async def _run_thread_stage(
@@ -112,67 +89,59 @@ async def _run_thread_stage(
     entered: list[tuple[Step, Any]] = []
     try:
         # PERF: sync dependency chain — one hop for the whole run of sync steps.
-        await anyio.to_thread.run_sync(_run_in_thread, stage.steps, values, entered, skip, finish)
+        await run_sync(_run_in_thread, stage.steps, values, entered, skip, finish)
     finally:
-        for step, manager in entered:
+        for step, gen in entered:
             assert exits is not None  # plans with generators always create exit stacks
-            exits.for_step(step).push_async_exit(_sync_exit(manager))
+            exits.for_step(step).push_async_exit(_ThreadedGeneratorExit(gen))
 
 
-@asynccontextmanager
-async def _limited(manager: AbstractAsyncContextManager[Any], step: Step) -> Any:
-    assert step.concurrency is not None
-    async with step.concurrency.semaphore(), manager as value:
-        yield value
+async def _enter_generator(step: Step, kwargs: dict[str, Any], exits: Exits) -> Any:
+    """Enter a `yield` dependency on the loop and push its exit on its stack."""
+    stack = exits.for_step(step)
+    if step.concurrency is not None:
+        # Held until the dependency has exited (pushed first, so it is released last).
+        await stack.enter_async_context(step.concurrency.semaphore())
+    if step.kind == "async_gen":
+        scope = exits.cleanup_scope()
+        gen = step.call(**kwargs)
+        # PERF: async dependency chain — the generator is driven directly, no contextlib.
+        value = await enter_async(gen)
+        stack.push_async_exit(ShieldedGeneratorExit(gen, scope))
+        return value
+    gen = step.call(**kwargs)  # a sync generator function runs none of its code when called
+    value = await run_sync(enter_sync, gen)
+    stack.push_async_exit(_ThreadedGeneratorExit(gen))
+    return value
 
 
 async def _run_loop_step(
     step: Step, values: dict[str, Any], exits: Exits | None, finish: tuple[Step, Finish] | None
 ) -> None:
     kwargs = _kwargs(step, values)
-    if step.kind == "stream":
+    kind = step.kind
+    if kind == "async":
+        if step.concurrency is None:
+            result = await step.call(**kwargs)
+        else:
+            async with step.concurrency.semaphore():
+                result = await step.call(**kwargs)
+    elif kind == "stream":
         # Calling a generator function runs none of its code: no thread needed.
         values[step.result_key] = step.call(**kwargs)
         return
-    if step.kind == "async_gen" or step.kind == "sync_gen":
+    elif kind == "async_gen" or kind == "sync_gen":
         assert exits is not None
-        manager: AbstractAsyncContextManager[Any]
-        if step.kind == "async_gen":
-            manager = exits.shielded(asynccontextmanager(step.call)(**kwargs))
-        else:
-            manager = _thread_manager(sync_contextmanager(step.call)(**kwargs))
-        if step.concurrency is not None:
-            manager = _limited(manager, step)
-        values[step.result_key] = await exits.for_step(step).enter_async_context(manager)
+        values[step.result_key] = await _enter_generator(step, kwargs, exits)
         return
-    if step.concurrency is not None:
-        async with step.concurrency.semaphore():
-            result = await _call(step, kwargs)
+    elif step.concurrency is None:
+        result = await run_sync(lambda: step.call(**kwargs))
     else:
-        result = await _call(step, kwargs)
+        async with step.concurrency.semaphore():
+            result = await run_sync(lambda: step.call(**kwargs))
     if finish is not None and step is finish[0]:
         result = finish[1](result)
     values[step.result_key] = result
-
-
-async def _call(step: Step, kwargs: dict[str, Any]) -> Any:
-    if step.kind == "async":
-        return await step.call(**kwargs)
-    return await anyio.to_thread.run_sync(lambda: step.call(**kwargs))
-
-
-@asynccontextmanager
-async def _thread_manager(manager: Any) -> Any:
-    """Enter a sync context manager in a thread; exit it in a thread (for limited steps)."""
-    value = await anyio.to_thread.run_sync(manager.__enter__)
-    exit_ = _sync_exit(manager)
-    try:
-        yield value
-    except BaseException as exc:
-        if not await exit_(type(exc), exc, exc.__traceback__):
-            raise
-    else:
-        await exit_(None, None, None)
 
 
 async def run_stages(
