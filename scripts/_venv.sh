@@ -4,7 +4,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="$root/.venv"
 stamp="$venv/.zephyr-installed"
-extras="${ZEPHYR_EXTRAS:-standard,test}"
+extras="${ZEPHYR_EXTRAS:-standard,test,auth,bookstore}"
 if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
 fi

@@ -43,6 +43,12 @@ from zephyr.exceptions import (
     WebSocketRequestValidationError,
 )
 from zephyr.params import Depends
+from zephyr.telemetry._build import (
+    exception_telemetry,
+    traced_core_class,
+    traced_server_errors,
+)
+from zephyr.telemetry._config import TelemetryConfig, resolve_config, telemetry_possible
 from zephyr.types import DecoratedCallable
 from zephyr.utils import generate_unique_id
 
@@ -55,6 +61,7 @@ class FastAPI(Starlette):
     def __init__(
         self: AppType,
         *,
+        telemetry: TelemetryConfig | None = None,
         debug: bool = False,
         routes: list[BaseRoute] | None = None,
         title: str = "FastAPI",
@@ -102,9 +109,12 @@ class FastAPI(Starlette):
     ) -> None:
         """Create the application (FastAPI's arguments, plus `docs_assets`).
 
-        `docs_assets="local"` serves the Swagger UI and ReDoc files from the app itself (under
-        `docs_assets_url`), so the docs pages work offline; it needs the `docs-offline` extra.
+        `telemetry` configures native OpenTelemetry (see `zephyr.telemetry.TelemetryConfig`;
+        it needs the `telemetry` extra). `docs_assets="local"` serves the Swagger UI and ReDoc
+        files from the app itself (under `docs_assets_url`), so the docs pages work offline;
+        it needs the `docs-offline` extra.
         """
+        self._telemetry = resolve_config(telemetry)
         self.debug = debug
         self.title = title
         self.summary = summary
@@ -183,8 +193,11 @@ class FastAPI(Starlette):
         return self._overrides
 
     @dependency_overrides.setter
-    def dependency_overrides(self, value: Mapping[Callable[..., Any], Callable[..., Any]]) -> None:
-        self._overrides = OverridesDict(self._overrides_changed, value)
+    def dependency_overrides(
+        self, value: Mapping[Callable[..., Any], Callable[..., Any]] | None
+    ) -> None:
+        # FastAPI accepts None for "no overrides".
+        self._overrides = OverridesDict(self._overrides_changed, value or {})
         self._overrides_changed()
 
     def _overrides_changed(self) -> None:
@@ -218,12 +231,24 @@ class FastAPI(Starlette):
                 error_handler = value
             else:
                 handlers[key] = value
-        self._core = AppCore(self.router, handlers, lambda: self._overrides)
+        # Telemetry layers and core only when telemetry can run (see zephyr.telemetry).
+        traced = telemetry_possible(self._telemetry)
+        core_class = traced_core_class() if traced else AppCore
+        self._core = core_class(self.router, handlers, lambda: self._overrides)
         app: ASGIApp = self._core
         for cls, args, kwargs in reversed(self.user_middleware):
             app = cls(app, *args, **kwargs)
-        return ServerErrors(
-            app, handler=error_handler, debug=self.debug, max_body_size=self.max_body_size
+        if not traced:
+            return ServerErrors(
+                app, handler=error_handler, debug=self.debug, max_body_size=self.max_body_size
+            )
+        return traced_server_errors(
+            exception_telemetry(app),
+            handler=error_handler,
+            debug=self.debug,
+            max_body_size=self.max_body_size,
+            config=self._telemetry,
+            owner=self,
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -1,11 +1,14 @@
 """Background tasks: functions run after the response has been sent."""
 
+import sys
 from collections.abc import Callable
 from typing import Any, ParamSpec
 
 from starlette.background import BackgroundTasks as StarletteBackgroundTasks
 
 P = ParamSpec("P")
+# Loaded only when an app is built with telemetry possible; otherwise tasks run unchecked.
+_TELEMETRY_EVENTS = "zephyr.telemetry._events"
 
 
 class BackgroundTasks(StarletteBackgroundTasks):
@@ -33,3 +36,14 @@ class BackgroundTasks(StarletteBackgroundTasks):
             **kwargs: Keyword arguments for ``func``.
         """
         super().add_task(func, *args, **kwargs)
+
+    async def __call__(self) -> None:
+        """Run the tasks in order; in a traced request each is a `fastapi.background_task`
+        span (when operation spans are on)."""
+        events = sys.modules.get(_TELEMETRY_EVENTS)
+        if events is None:
+            await super().__call__()
+            return
+        for task in self.tasks:
+            with events.operation("background_task", task.func):
+                await task()

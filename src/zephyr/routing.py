@@ -19,6 +19,7 @@ from starlette import routing
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Match, compile_path, get_name
+from starlette.routing import Mount as Mount  # FastAPI's module exposes it (integrations use it)
 from starlette.types import ASGIApp, Lifespan, Receive, Scope, Send
 from typing_extensions import Unpack, deprecated
 
@@ -33,13 +34,21 @@ from zephyr._pipeline.analyze import (
 from zephyr._pipeline.callables import is_async_gen_callable, is_gen_callable
 from zephyr._pipeline.errors import Where, config_error
 from zephyr._pipeline.fields import ModelField
+from zephyr._pipeline.pydantic_v1 import reject_pydantic_v1
 from zephyr._pipeline.typeinfo import lenient_issubclass
 from zephyr._routing.frontend import Frontend, join_paths, normalize_path, resolve_check_dir
+
+# FastAPI's handler builders, for code that looks them up here (integrations, custom routers);
+# Zephyr's own routes run compiled plans and never call them.
+from zephyr._routing.handlers import get_request_handler as get_request_handler
+from zephyr._routing.handlers import get_websocket_app as get_websocket_app
+from zephyr._routing.handlers import run_endpoint_function as run_endpoint_function
 from zephyr._routing.lifespan import RouterLifespan, merge_lifespans
 from zephyr._routing.options import RouteOptions
 from zephyr._routing.routelist import RouteList
 from zephyr.datastructures import Default, DefaultPlaceholder
 from zephyr.dependencies.models import Dependant
+from zephyr.dependencies.utils import solve_dependencies as solve_dependencies
 from zephyr.exceptions import FastAPIError
 from zephyr.sse import EventSourceResponse, ServerSentEvent
 from zephyr.types import DecoratedCallable, IncEx
@@ -64,6 +73,7 @@ _INVALID_RESPONSE_TYPE = (
 
 def response_field(name: str, type_: Any) -> ModelField:
     """Build the response model's field now, so an unusable type fails at declaration time."""
+    reject_pydantic_v1(type_, "The response model")
     field = ModelField(field_info=FieldInfo(annotation=type_), name=name, mode="serialization")
     try:
         field.type_adapter  # noqa: B018 - built eagerly on purpose
@@ -602,9 +612,9 @@ class APIRouter(routing.Router):
         """Serve `router`'s routes from this router, with extra prefix, tags, dependencies..."""
         if router is self:
             raise config_error(
-                "Cannot include the same APIRouter instance into itself.",
+                "Cannot include the same APIRouter instance into itself. Did you mean to"
+                " include a different router?",
                 None,
-                "did you mean to include a different router?",
             )
         if router._contains(self):
             raise config_error(

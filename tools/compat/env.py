@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import tomllib
+from tools.compat import privates
 
 FASTAPI_VERSION = "0.165.0"
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -58,6 +59,7 @@ class Suite:
     root: Path  # Holds tests/, docs_src/, scripts/ and pyproject.toml (FastAPI's pytest config).
     plugin_dir: Path  # Holds zephyr_compat_plugin.py; goes on PYTHONPATH.
     fastapi_modules: frozenset[str]  # Dotted names of the modules in FastAPI's own source.
+    fastapi_privates: frozenset[str]  # Private identifiers FastAPI's own source defines.
 
 
 def run(cmd: list[str]) -> None:
@@ -100,6 +102,7 @@ def unpack(sdist: Path, workdir: Path) -> Suite:
     modules = frozenset(
         _dotted_module(path.relative_to(root)) for path in root.glob("fastapi/**/*.py")
     )
+    source_privates = privates.source_privates(root / "fastapi")
     # pytest puts the sdist root on sys.path (tests/ is a package) so that `docs_src`, `scripts`
     # and `tests` import. The bundled fastapi/ source would be importable from there too; remove it
     # so both runs use the installed package (Zephyr via the alias, or the baseline's wheel).
@@ -109,7 +112,12 @@ def unpack(sdist: Path, workdir: Path) -> Suite:
     shutil.copyfile(
         Path(__file__).with_name("pytest_plugin.py"), plugin_dir / "zephyr_compat_plugin.py"
     )
-    return Suite(root=root, plugin_dir=plugin_dir, fastapi_modules=modules)
+    return Suite(
+        root=root,
+        plugin_dir=plugin_dir,
+        fastapi_modules=modules,
+        fastapi_privates=source_privates,
+    )
 
 
 def _dotted_module(relative: Path) -> str:
@@ -187,22 +195,37 @@ def venv_python(venv: Path) -> Path:
     return venv / "bin" / "python"
 
 
+def zephyr_install_inputs(pyproject: Path) -> str:
+    """Return the hash of what an editable ``.[standard]`` install of Zephyr depends on.
+
+    Only the build system, the core dependencies, the ``standard`` extra and the entry points
+    count: an extra added for something else (an example app) must not rebuild the venv.
+    """
+    data = tomllib.loads(pyproject.read_text())
+    project = data.get("project", {})
+    relevant = {
+        "build-system": data.get("build-system"),
+        "dependencies": project.get("dependencies"),
+        "standard": project.get("optional-dependencies", {}).get("standard"),
+        "scripts": project.get("scripts"),
+    }
+    return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()
+
+
 def ensure_venv(
-    venv: Path, install_args: list[str], rebuild: bool, also_depends_on: Path | None = None
+    venv: Path, install_args: list[str], rebuild: bool, depends_on: str | None = None
 ) -> Path:
     """Create ``venv`` with ``install_args`` installed, reusing it when nothing changed.
 
-    A stamp file records what was installed (arguments, interpreter, and the hash of
-    ``also_depends_on``, e.g. Zephyr's pyproject.toml); any difference rebuilds the venv from
-    scratch, so no stale package survives.
+    A stamp file records what was installed (arguments, interpreter, and ``depends_on``, e.g.
+    the hash from `zephyr_install_inputs`); any difference rebuilds the venv from scratch, so
+    no stale package survives.
     """
     stamp_data = {
         "python": sys.version,
         "install": install_args,
-        "depends_on": None,
+        "depends_on": depends_on,
     }
-    if also_depends_on is not None:
-        stamp_data["depends_on"] = hashlib.sha256(also_depends_on.read_bytes()).hexdigest()
     stamp = json.dumps(stamp_data, indent=1, sort_keys=True)
     stamp_file = venv / "zephyr-compat-stamp.json"
     python = venv_python(venv)
@@ -221,7 +244,8 @@ def build_zephyr_venv(cache: Path, requirements: list[str], rebuild: bool) -> Pa
     """Return the Zephyr venv's interpreter: Zephyr editable, no real FastAPI, alias hook."""
     venv = cache / "venv-zephyr"
     install = ["-e", f"{REPO_ROOT}[standard]", *requirements]
-    python = ensure_venv(venv, install, rebuild, also_depends_on=REPO_ROOT / "pyproject.toml")
+    inputs = zephyr_install_inputs(REPO_ROOT / "pyproject.toml")
+    python = ensure_venv(venv, install, rebuild, depends_on=inputs)
     probe = "import importlib.util, sys; sys.exit(importlib.util.find_spec('fastapi') is not None)"
     env = {k: v for k, v in os.environ.items() if k != ALIAS_ENV}
     if subprocess.run([str(python), "-c", probe], env=env, check=False).returncode != 0:

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tools.compat.excluded import Exclusions
+
 # Every way a test can fail to pass that counts against us. `collection_error` marks a test
 # that never ran because its file (or package) failed to import; `crashed`, one whose process
 # died (or was killed for hanging past the timeout); `missing`, one that FastAPI collects but
@@ -19,30 +21,43 @@ Results = dict[str, dict[str, str]]
 
 @dataclass
 class Summary:
-    """Counts of one run: per outcome, and failures per test file."""
+    """Counts of one run: per outcome and failures per test file, for the counted tests;
+    the excluded ones (see excluded.py) are tallied apart."""
 
     outcomes: Counter[str] = field(default_factory=Counter)
     failures_by_file: Counter[str] = field(default_factory=Counter)
     broken_collectors: list[str] = field(default_factory=list)
+    excluded: Counter[str] = field(default_factory=Counter)
+    excluded_passed: int = 0
 
     @property
     def passed(self) -> int:
-        """Return tests that passed, unexpected passes of xfail tests included."""
+        """Return counted tests that passed, unexpected passes of xfail tests included."""
         return self.outcomes["passed"] + self.outcomes["xpassed"]
 
     @property
     def failed(self) -> int:
-        """Return tests that failed in any way, collection errors and timeouts included."""
+        """Return counted tests that failed in any way, collection errors and timeouts
+        included."""
         return sum(self.outcomes[name] for name in FAILED)
+
+    @property
+    def percent(self) -> float:
+        """Return the share of counted tests that passed (skips are not counted)."""
+        total = self.passed + self.failed
+        return 100.0 * self.passed / total if total else 0.0
 
     def as_dict(self) -> dict[str, Any]:
         """Return the summary as plain JSON-ready data."""
         return {
             "passed": self.passed,
             "failed": self.failed,
+            "percent_of_counted": round(self.percent, 2),
             "outcomes": dict(sorted(self.outcomes.items())),
             "failures_by_file": dict(self.failures_by_file.most_common()),
             "collection_errors": self.broken_collectors,
+            "excluded": dict(sorted(self.excluded.items())),
+            "excluded_passed": self.excluded_passed,
         }
 
 
@@ -90,12 +105,21 @@ def _is_under(test_id: str, collector: str) -> bool:
     return test_id.startswith(collector + "::") or test_id.startswith(collector.rstrip("/") + "/")
 
 
-def summarize(tests: Results) -> Summary:
-    """Count outcomes and failing tests per file."""
+def summarize(tests: Results, exclusions: Exclusions | None = None) -> Summary:
+    """Count outcomes and failing tests per file; excluded tests are only tallied apart.
+
+    Each excluded test gets an ``excluded`` field (its category) in ``tests``.
+    """
     summary = Summary()
     collectors: set[str] = set()
     for test_id, info in tests.items():
         outcome = info["outcome"]
+        category = exclusions.category(test_id) if exclusions is not None else None
+        if category is not None:
+            info["excluded"] = category
+            summary.excluded[category] += 1
+            summary.excluded_passed += outcome in ("passed", "xpassed")
+            continue
         summary.outcomes[outcome] += 1
         if outcome in FAILED:
             summary.failures_by_file[test_id.split("::")[0]] += 1
@@ -106,8 +130,8 @@ def summarize(tests: Results) -> Summary:
 
 
 def report(summary: Summary, top: int) -> str:
-    """Return the printed report; its last line is ``compat: N passed, M failed``."""
-    lines = [f"test files with failures ({len(summary.failures_by_file)}):"]
+    """Return the printed report; its last line is `final_line`."""
+    lines = [f"counted test files with failures ({len(summary.failures_by_file)}):"]
     ranked = summary.failures_by_file.most_common(top or None)
     lines += [f"  {count:5d}  {path}" for path, count in ranked]
     if top and len(summary.failures_by_file) > top:
@@ -120,8 +144,23 @@ def report(summary: Summary, top: int) -> str:
         f"files, {o['missing']} missing; not run: {o['skipped']} skipped, {o['xfailed']} xfailed; "
         f"{o['xpassed']} xpassed (counted as passed)"
     )
-    lines.append(f"compat: {summary.passed} passed, {summary.failed} failed")
+    excluded = summary.excluded
+    lines.append(
+        f"compat excluded (tools/compat/excluded.json): {sum(excluded.values())} tests "
+        f"({excluded['baseline']} not passing with the real FastAPI, {excluded['tooling']} "
+        f"repository tooling/CLI, {excluded['private']} private names); "
+        f"{summary.excluded_passed} of them pass on Zephyr anyway"
+    )
+    lines.append(final_line(summary))
     return "\n".join(lines)
+
+
+def final_line(summary: Summary) -> str:
+    """Return ``compat: N passed, M failed (X% of counted)``, always printed last."""
+    return (
+        f"compat: {summary.passed} passed, {summary.failed} failed "
+        f"({summary.percent:.1f}% of counted)"
+    )
 
 
 def write_json(path: Path, meta: dict[str, Any], summary: Summary, tests: Results) -> None:

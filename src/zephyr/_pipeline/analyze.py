@@ -31,6 +31,8 @@ from zephyr._pipeline.callables import is_async_gen_callable, is_gen_callable
 from zephyr._pipeline.compile_forms import union_models, with_union_normalizers
 from zephyr._pipeline.errors import Where, config_error
 from zephyr._pipeline.fields import ModelField, field_attributes
+from zephyr._pipeline.multipart_check import ensure_multipart_is_installed
+from zephyr._pipeline.pydantic_v1 import reject_pydantic_v1
 from zephyr.dependencies.models import Dependant
 from zephyr.exceptions import DependencyScopeError
 from zephyr.security.oauth2 import SecurityScopes
@@ -53,7 +55,7 @@ def path_param_names(path: str) -> set[str]:
     return names
 
 
-def _resolve(annotation: Any, globalns: dict[str, Any]) -> Any:
+def resolve_annotation(annotation: Any, globalns: dict[str, Any]) -> Any:
     """Evaluate a string annotation in the callable's module; keep it unevaluated if unknown."""
     if isinstance(annotation, str):
         from pydantic._internal._typing_extra import try_eval_type
@@ -78,7 +80,7 @@ def typed_signature(call: Callable[..., Any]) -> inspect.Signature:
     globalns = getattr(inspect.unwrap(call), "__globals__", {})
     return inspect.Signature(
         [
-            param.replace(annotation=_resolve(param.annotation, globalns))
+            param.replace(annotation=resolve_annotation(param.annotation, globalns))
             for param in signature.parameters.values()
         ]
     )
@@ -89,7 +91,7 @@ def typed_return_annotation(call: Callable[..., Any]) -> Any:
     annotation = _signature(call).return_annotation
     if annotation is inspect.Signature.empty:
         return None
-    return _resolve(annotation, getattr(inspect.unwrap(call), "__globals__", {}))
+    return resolve_annotation(annotation, getattr(inspect.unwrap(call), "__globals__", {}))
 
 
 _STREAM_ORIGINS = frozenset(
@@ -177,9 +179,15 @@ def _declared(
         elif isinstance(declared, params.Depends):
             depends = declared
     if isinstance(value, params.Depends):
-        if depends is not None or field_info is not None:
+        if depends is not None:
             raise config_error(
                 f"Cannot specify `Depends` in `Annotated` and default value together for {name!r}",
+                where.at_param(name),
+            )
+        if field_info is not None:
+            raise config_error(
+                "Cannot specify a FastAPI annotation in `Annotated` and `Depends` as a default"
+                f" value together for {name!r}",
                 where.at_param(name),
             )
         depends = value
@@ -243,6 +251,9 @@ def _make_field(name: str, field_info: FieldInfo, is_path: bool, where: Where) -
             where.at_param(name),
             "a parameter named like a {placeholder} in the path is always a path parameter",
         )
+    reject_pydantic_v1(field_info.annotation, f"Parameter {name!r}")
+    if isinstance(field_info, params.Form):
+        ensure_multipart_is_installed()
     if isinstance(field_info, params.Form) and union_models(field_info.annotation):
         # Each member of a union of form models re-reads the form with its own fields.
         field_info.annotation = with_union_normalizers(field_info.annotation)
@@ -300,7 +311,7 @@ def analyze_param(
     return ParamDetails(type_annotation, None, model_field)
 
 
-def _add_special(dependant: Dependant, name: str, annotation: Any) -> bool:
+def add_special(dependant: Dependant, name: str, annotation: Any) -> bool:
     """Record a Request/WebSocket/Response/... parameter; return False if it is not one."""
     kinds: tuple[tuple[type[Any], str], ...] = (
         (Request, "request_param_name"),
@@ -317,7 +328,8 @@ def _add_special(dependant: Dependant, name: str, annotation: Any) -> bool:
     return False
 
 
-def _add_field(dependant: Dependant, model_field: ModelField) -> None:
+def add_field(dependant: Dependant, model_field: ModelField) -> None:
+    """Append a request parameter to the dependant's list for its location."""
     info = model_field.field_info
     if isinstance(info, params.Body):
         dependant.body_params.append(model_field)
@@ -384,9 +396,9 @@ def get_dependant(
             sub = _sub_dependant(dependant, details.depends, param_name, path, current_scopes)
             dependant.dependencies.append(sub(where))
         elif details.field is not None:
-            _add_field(dependant, details.field)
+            add_field(dependant, details.field)
         else:
-            _add_special(dependant, param_name, details.type_annotation)
+            add_special(dependant, param_name, details.type_annotation)
     return dependant
 
 

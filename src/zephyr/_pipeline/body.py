@@ -119,6 +119,13 @@ def decode_body(
     return values, errors, received
 
 
+def validate_received(plan: BodyPlan, received: Any) -> tuple[dict[str, Any], KeyedErrors]:
+    """Validate an already parsed JSON body (or raw bytes, or Undefined when absent)."""
+    if plan.single_key is not None:
+        return _single(plan, received)
+    return _embedded(plan.fields, received)
+
+
 def _validate_direct(plan: BodyPlan, raw: bytes) -> dict[str, Any] | None:
     """Validate raw JSON bytes in one Rust call; None means "take the reference path"."""
     assert plan.single_adapter is not None and plan.single_key is not None
@@ -130,6 +137,24 @@ def _validate_direct(plan: BodyPlan, raw: bytes) -> dict[str, Any] | None:
 
 
 def _single(plan: BodyPlan, received: Any) -> tuple[dict[str, Any], KeyedErrors]:
+    if plan.shared:
+        return _single_shared(plan, received)
+    return _single_value(plan, received)
+
+
+def _single_shared(plan: BodyPlan, received: Any) -> tuple[dict[str, Any], KeyedErrors]:
+    """Validate the one body value for each same-named parameter, each with its own type."""
+    values, errors = _single_value(plan, received)
+    for field in plan.shared:
+        outcome = validate_field(field, received, ("body",))
+        if isinstance(outcome, list):
+            errors.extend((field.key, error) for error in outcome)
+        else:
+            values[field.key] = outcome[0]
+    return values, errors
+
+
+def _single_value(plan: BodyPlan, received: Any) -> tuple[dict[str, Any], KeyedErrors]:
     assert plan.single_key is not None and plan.single_adapter is not None
     key = plan.single_key
     if received is Undefined:

@@ -27,25 +27,52 @@ from zephyr.utils import is_body_allowed_for_status_code
 
 
 class RouteLike(Protocol):
-    """What the compiler reads from a route declaration (APIRoute satisfies it)."""
+    """What the compiler reads from a route declaration (APIRoute satisfies it; read-only)."""
 
-    path_format: str
-    name: str
-    endpoint: Callable[..., Any]
-    dependant: Dependant
-    response_field: ModelField | None
-    status_code: int | None
-    response_class: Any
-    response_model_include: Any
-    response_model_exclude: Any
-    response_model_by_alias: bool
-    response_model_exclude_unset: bool
-    response_model_exclude_defaults: bool
-    response_model_exclude_none: bool
-    strict_content_type: Any
+    @property
+    def path_format(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def endpoint(self) -> Callable[..., Any]: ...
+
+    @property
+    def dependant(self) -> Dependant: ...
+
+    @property
+    def response_field(self) -> ModelField | None: ...
+
+    @property
+    def status_code(self) -> int | None: ...
+
+    @property
+    def response_class(self) -> Any: ...
+
+    @property
+    def response_model_include(self) -> Any: ...
+
+    @property
+    def response_model_exclude(self) -> Any: ...
+
+    @property
+    def response_model_by_alias(self) -> bool: ...
+
+    @property
+    def response_model_exclude_unset(self) -> bool: ...
+
+    @property
+    def response_model_exclude_defaults(self) -> bool: ...
+
+    @property
+    def response_model_exclude_none(self) -> bool: ...
+
+    @property
+    def strict_content_type(self) -> Any: ...
 
 
-def _steps(graph: Graph) -> tuple[Step, ...]:
+def build_steps(graph: Graph) -> tuple[Step, ...]:
     steps = []
     for spec in graph.steps:
         dependant = spec.dependant
@@ -160,7 +187,7 @@ def compile_route(
     strict = getattr(route, "strict_content_type", True)
     strict_value = strict.value if isinstance(strict, DefaultPlaceholder) else strict
     body = build_body_plan(body_uses, [use.field for use in body_uses], bool(strict_value), where)
-    steps = _steps(graph)
+    steps = build_steps(graph)
     response = None if websocket else response_plan(route)
     if response is not None and response.stream is not None:
         # The endpoint is called for its generator; the stream is consumed while sending.

@@ -79,7 +79,8 @@ def request_names(field: ModelField, *, convert_underscores: bool = False) -> li
     return pairs
 
 
-def _param_model(field: ModelField) -> type[BaseModel] | None:
+def param_model(field: ModelField) -> type[BaseModel] | None:
+    """Return the model of a Query/Header/Cookie parameter model, else None."""
     info = field.field_info
     annotation = info.annotation
     if isinstance(info, (params.Query, params.Header, params.Cookie)):
@@ -133,7 +134,7 @@ def build_params_plan(uses: Iterable[FieldUse], where: Where) -> ParamsPlan:
     validate_defaults: list[DefaultValue] = []
     prefixes: dict[str, tuple[str, ...]] = {}
     for use in uses:
-        model = _param_model(use.field)
+        model = param_model(use.field)
         source = _model_source(use, model) if model else _scalar_source(use)
         sources.append(source)
         prefixes[use.key] = (use.location,) if model else (use.location, source.report_names[0])
@@ -206,18 +207,23 @@ def build_body_plan(
             fields = tuple(_form_field(use) for use in uses)
             return BodyPlan("form", None, None, None, False, fields, strict_content_type, keys)
         if should_embed(all_body_fields):
-            fields = tuple(_body_field(use) for use in uses)
+            fields = tuple(body_field(use) for use in uses)
             return BodyPlan("json", None, None, None, False, fields, strict_content_type, keys)
         use = uses[0]
         adapter = field_adapter(use.field.field_info)
     except Exception as exc:
         raise config_error(f"Cannot build a validator for the request body: {exc}", where) from exc
     default = None if use.field.required else make_default(use.key, use.field)
-    direct = json_direct_safe(adapter.core_schema)
-    return BodyPlan("json", use.key, adapter, default, direct, (), strict_content_type, keys)
+    # Same-named parameters of other dependencies each validate the whole body too.
+    shared = tuple(body_field(other) for other in uses[1:])
+    direct = json_direct_safe(adapter.core_schema) and not shared
+    return BodyPlan(
+        "json", use.key, adapter, default, direct, (), strict_content_type, keys, shared
+    )
 
 
-def _body_field(use: FieldUse) -> BodyField:
+def body_field(use: FieldUse) -> BodyField:
+    """Describe one embedded JSON body parameter (a key of the body object)."""
     names = tuple(reported for reported, _ in request_names(use.field))
     adapter = field_adapter(use.field.field_info)
     default = None if use.field.required else make_default(use.key, use.field)

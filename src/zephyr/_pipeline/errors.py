@@ -55,10 +55,10 @@ class Where:
 
 
 RESPONSE_NOT_SENT = (
-    "Response not awaited: the endpoint raised an exception and a dependency with `yield`"
-    " caught it (a bare `except:` or `except Exception:` around its `yield`) without raising"
-    " it again, so there is no response to send. Re-raise it (`raise`) or raise an"
-    " HTTPException from the dependency's except block."
+    "Response not awaited: most likely the application is raising an exception and a"
+    " dependency with yield caught it (a bare `except:` or `except Exception:` around its"
+    " `yield`) without raising it again, so there is no response to send. Re-raise it"
+    " (`raise`) or raise an HTTPException from the dependency's except block."
 )
 
 

@@ -128,6 +128,17 @@ def collect_raw(
         headers = by_location["header"] = header_multi(scope)
         if plan.needs_cookies:
             by_location["cookie"] = cookie_dict(headers)
+    return collect_values(plan, by_location)
+
+
+def collect_values(
+    plan: ParamsPlan, by_location: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Build the validator's raw input from per-location data (see `collect_raw`).
+
+    `by_location` maps "path"/"cookie" to {name: value} and "query"/"header" to
+    {name: [values...]} (header names lower-cased), for the locations the plan reads.
+    """
     raw: dict[str, Any] = {}
     chosen: dict[str, Any] = {}
     for source in plan.sources:

@@ -85,6 +85,18 @@ def _uses_scopes(dependant: Dependant, seen: dict[int, bool]) -> bool:
     return result
 
 
+def dependency_cache_key(dependant: Dependant, seen: dict[int, bool] | None = None) -> CacheKey:
+    """Return the key under which a request reuses a dependency's value.
+
+    The callable, the OAuth scopes when the dependency (or one below it) uses them, and the
+    exit scope. `seen` memoises the "uses scopes" walk across calls.
+    """
+    scopes: tuple[str, ...] = ()
+    if _uses_scopes(dependant, {} if seen is None else seen):
+        scopes = tuple(sorted(set(dependant.oauth_scopes)))
+    return (dependant.call, scopes, computed_scope(dependant) or "")
+
+
 class _Flattener:
     """Walks a Dependant tree once, the way a request would, recording steps."""
 
@@ -97,10 +109,7 @@ class _Flattener:
         self.override_cache: dict[tuple[Any, ...], Dependant] = {}
 
     def cache_key(self, dependant: Dependant) -> CacheKey:
-        scopes: tuple[str, ...] = ()
-        if _uses_scopes(dependant, self.uses_scopes):
-            scopes = tuple(sorted(set(dependant.oauth_scopes)))
-        return (dependant.call, scopes, computed_scope(dependant) or "")
+        return dependency_cache_key(dependant, self.uses_scopes)
 
     def resolve_override(self, sub: Dependant) -> Dependant:
         """Return the Dependant to run for `sub`, after dependency overrides."""

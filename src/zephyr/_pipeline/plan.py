@@ -177,6 +177,8 @@ class BodyPlan:
         fields: Embedded body parameters (an object keyed by their names).
         strict_content_type: Require a JSON content type before parsing the body as JSON.
         keys: Every values-dict key the body fills (for error routing).
+        shared: Other parameters with the single value's name (in other dependencies): each
+            validates the same whole body with its own type, as in FastAPI.
     """
 
     kind: Literal["json", "form"]
@@ -187,6 +189,7 @@ class BodyPlan:
     fields: tuple[BodyField, ...]
     strict_content_type: bool
     keys: tuple[str, ...]
+    shared: tuple[BodyField, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

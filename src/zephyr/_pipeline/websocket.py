@@ -9,13 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.types import Receive, Scope, Send
-from starlette.websockets import WebSocket
 
 from zephyr._pipeline.connection import endpoint_context
 from zephyr._pipeline.extract import collect_raw, validate_params
 from zephyr._pipeline.plan import EndpointPlan
 from zephyr._pipeline.run import ordered_errors
 from zephyr._pipeline.solve import Exits, run_stages
+from zephyr._pipeline.wsconn import ConnectedWebSocket
 from zephyr.exceptions import WebSocketRequestValidationError
 from zephyr.security.oauth2 import SecurityScopes
 
@@ -24,7 +24,7 @@ async def run_websocket(
     plan: EndpointPlan, scope: Scope, receive: Receive, send: Send, path_params: dict[str, Any]
 ) -> None:
     """Run the plan of a WebSocket endpoint: validate inputs, solve dependencies, call it."""
-    websocket = WebSocket(scope, receive=receive, send=send)
+    websocket = ConnectedWebSocket(scope, receive=receive, send=send)
     raw_params, chosen = collect_raw(plan.params, scope, path_params)
     values, errors = validate_params(plan.params, raw_params, chosen)
     values["@websocket"] = values["@connection"] = websocket

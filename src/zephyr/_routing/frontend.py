@@ -13,6 +13,7 @@ import email.message
 import errno
 import os
 import stat
+import sys
 import warnings
 from collections.abc import Iterator
 from typing import Any, Literal
@@ -59,9 +60,26 @@ def resolve_check_dir(directory: str | os.PathLike[str], check_dir: bool | str) 
         warnings.warn(
             f"Frontend directory '{directory}' does not exist. "
             f"Resolved absolute path: '{os.path.realpath(os.fspath(directory))}'",
-            stacklevel=3,
+            stacklevel=_user_stacklevel(),
         )
     return False
+
+
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _user_stacklevel() -> int:
+    """Return the `stacklevel` that points a warning at the first caller outside Zephyr.
+
+    `app.frontend()` and `router.frontend()` reach here through different numbers of
+    Zephyr frames; the warning must name the user's line either way.
+    """
+    frame = sys._getframe(1)  # the function that will call warnings.warn
+    level = 1
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame = frame.f_back  # type: ignore[assignment]
+        level += 1
+    return level
 
 
 def relative_path(path: str, route_path: str) -> str | None:

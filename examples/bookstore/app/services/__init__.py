@@ -1,0 +1,1 @@
+"""Business logic: plain async functions over an `AsyncSession`, no HTTP in sight."""

@@ -1,0 +1,1 @@
+"""The bookstore's own tests (collected by the project's pytest run)."""
