@@ -24,12 +24,17 @@ from zephyr._pipeline.errors import Where, config_error
 from zephyr._pipeline.fields import ModelField, model_fields
 from zephyr._pipeline.graph import FieldUse
 from zephyr._pipeline.plan import (
+    PICK_ALL,
+    PICK_FIRST,
+    PICK_LAST,
+    PICK_VALUE,
     BodyField,
     BodyPlan,
     DefaultValue,
     ModelKey,
     ParamSource,
     ParamsPlan,
+    SimpleRead,
 )
 
 _IMMUTABLE = (type(None), bool, int, float, str, bytes, frozenset, complex)
@@ -154,6 +159,8 @@ def build_params_plan(uses: Iterable[FieldUse], where: Where) -> ParamsPlan:
             target.append(make_default(use.key, use.field))
     validator = compose_typed_dict(members) if members else None
     locations = {source.location for source in sources}
+    simple = tuple(read for source in sources if (read := _simple_read(source)) is not None)
+    simple_keys = {read[0] for read in simple}
     return ParamsPlan(
         sources=tuple(sources),
         validator=validator,
@@ -164,7 +171,21 @@ def build_params_plan(uses: Iterable[FieldUse], where: Where) -> ParamsPlan:
         needs_headers="header" in locations,
         needs_cookies="cookie" in locations,
         singles=singles,
+        simple=simple,
+        general=tuple(source for source in sources if source.key not in simple_keys),
     )
+
+
+def _simple_read(source: ParamSource) -> SimpleRead | None:
+    """Return the precomputed read of a one-name, non-model parameter, else None."""
+    if source.model_fields or len(source.names) != 1:
+        return None
+    if source.location not in ("query", "header"):
+        # A sequence from path or cookie data is rare: it is read the general way.
+        return None if source.multi else (source.key, source.location, source.names[0], PICK_VALUE)
+    # Starlette: the last query value wins, the first header wins.
+    scalar = PICK_LAST if source.location == "query" else PICK_FIRST
+    return (source.key, source.location, source.names[0], PICK_ALL if source.multi else scalar)
 
 
 def should_embed(fields: list[ModelField]) -> bool:

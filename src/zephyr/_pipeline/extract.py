@@ -15,36 +15,49 @@ from pydantic import ValidationError
 from starlette.requests import cookie_parser
 
 from zephyr._pipeline.defaults import produce_default
-from zephyr._pipeline.plan import ModelKey, ParamSource, ParamsPlan
+from zephyr._pipeline.plan import (
+    PICK_FIRST,
+    PICK_LAST,
+    PICK_VALUE,
+    ModelKey,
+    ParamSource,
+    ParamsPlan,
+)
 
 _ABSENT: Any = object()
 Multi = dict[str, list[str]]
-
-
-def _split_query(text: str) -> list[tuple[str, str]]:
-    """Split a query string exactly as `parse_qsl(keep_blank_values=True)` does."""
-    if "%" in text or "+" in text:
-        return parse_qsl(text, keep_blank_values=True)
-    # PERF: path + query — nothing to unquote: a plain split gives parse_qsl's pairs.
-    pairs = []
-    for part in text.split("&"):
-        if part:
-            name, _, value = part.partition("=")
-            pairs.append((name, value))
-    return pairs
 
 
 def query_multi(scope: Mapping[str, Any]) -> Multi:
     """Return the query string as {name: [values...]}, blank values kept (as Starlette does)."""
     raw = scope.get("query_string", b"")
     multi: Multi = {}
-    if raw:
-        for name, value in _split_query(raw.decode("latin-1")):
-            if name in multi:
-                multi[name].append(value)
-            else:
+    if not raw:
+        return multi
+    text = raw.decode("latin-1")
+    if "%" in text or "+" in text:
+        for name, value in parse_qsl(text, keep_blank_values=True):
+            _add(multi, name, value)
+        return multi
+    # PERF: path + query — nothing to unquote: splitting on "&" and "=" gives parse_qsl's
+    # pairs, collected as they are split.
+    for part in text.split("&"):
+        if part:
+            name, _, value = part.partition("=")
+            found = multi.get(name)
+            if found is None:
                 multi[name] = [value]
+            else:
+                found.append(value)
     return multi
+
+
+def _add(multi: Multi, name: str, value: str) -> None:
+    found = multi.get(name)
+    if found is None:
+        multi[name] = [value]
+    else:
+        found.append(value)
 
 
 def header_multi(scope: Mapping[str, Any]) -> Multi:
@@ -141,7 +154,15 @@ def collect_values(
     """
     raw: dict[str, Any] = {}
     chosen: dict[str, Any] = {}
-    for source in plan.sources:
+    # PERF: path + query — one-name parameters by their precomputed rule (see `_lookup`).
+    for key, location, name, pick in plan.simple:
+        found = by_location[location].get(name)
+        if pick == PICK_VALUE:
+            if found is not None:
+                raw[key] = found
+        elif found:
+            raw[key] = found[-1] if pick == PICK_LAST else found[0] if pick == PICK_FIRST else found
+    for source in plan.general:
         data = by_location[source.location]
         if source.model_fields:
             value = _model_raw(source, data, chosen)

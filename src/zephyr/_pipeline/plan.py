@@ -95,7 +95,12 @@ class DefaultValue:
 
 @dataclass(frozen=True, slots=True)
 class ParamsPlan:
-    """All path/query/header/cookie parameters of an endpoint and their single validator."""
+    """All path/query/header/cookie parameters of an endpoint and their single validator.
+
+    `sources` lists every parameter; `simple` and `general` split them for the request path:
+    one-name scalar or sequence parameters, read by a precomputed rule, and the others
+    (parameter models, aliases with several names, sequences from path or cookie).
+    """
 
     sources: tuple[ParamSource, ...]
     validator: SchemaValidator | None
@@ -106,6 +111,19 @@ class ParamsPlan:
     needs_headers: bool
     needs_cookies: bool
     singles: dict[str, SchemaValidator] = field(default_factory=dict, repr=False)
+    simple: tuple[SimpleRead, ...] = ()
+    general: tuple[ParamSource, ...] = ()
+
+
+# How a one-name, non-model parameter picks its raw value from its location's data.
+PICK_VALUE = 0  # path and cookie: the value itself when present
+PICK_LAST = 1  # a query scalar: the last value sent (Starlette)
+PICK_FIRST = 2  # a header scalar: the first value sent (Starlette)
+PICK_ALL = 3  # a query or header sequence: every value, when any was sent
+
+# (values-dict key, location, request name, PICK_*): what `collect_values` reads for the
+# parameters that need nothing else (see `ParamsPlan.simple`).
+SimpleRead = tuple[str, str, str, int]
 
 
 @dataclass(frozen=True, slots=True)
