@@ -167,6 +167,28 @@ async def _produce(
     return encoded
 
 
+async def _dependencies(
+    plan: EndpointPlan,
+    values: dict[str, Any],
+    errors: list[tuple[str, dict[str, Any]]],
+    exits: Exits,
+    dependencies: tuple[Stage, ...],
+    data: TelemetryData | None,
+) -> list[Any]:
+    """Run the dependencies under `fastapi.dependencies`; return the ordered input errors."""
+    with operation("dependencies", plan.endpoint):
+        if errors:
+            # The endpoint is skipped; dependencies not needing the failed inputs still run.
+            await run_stages(plan.stages, values, exits, failed_keys=[key for key, _ in errors])
+        elif dependencies:
+            await run_stages(dependencies, values, exits)
+        ordered = ordered_errors(plan, errors)
+        if data is not None:
+            data.values = _arguments(plan, values)
+            data.errors = ordered
+    return ordered
+
+
 async def _resolve(
     plan: EndpointPlan,
     conn: Connection,
@@ -178,16 +200,7 @@ async def _resolve(
     data: TelemetryData | None,
 ) -> RequestValidationError | None:
     """Run the dependencies under `fastapi.dependencies`; return the 422 to raise, if any."""
-    with operation("dependencies", plan.endpoint):
-        if errors:
-            # The endpoint is skipped; dependencies not needing the failed inputs still run.
-            await run_stages(plan.stages, values, exits, failed_keys=[key for key, _ in errors])
-        elif dependencies:
-            await run_stages(dependencies, values, exits)
-        ordered = ordered_errors(plan, errors)
-        if data is not None:
-            data.values = _arguments(plan, values)
-            data.errors = ordered
+    ordered = await _dependencies(plan, values, errors, exits, dependencies, data)
     if not ordered:
         return None
     body = _body_seen(received, conn)
@@ -212,15 +225,7 @@ async def run_traced_websocket(
     dependencies, endpoint = _split(plan)
     exits = Exits()
     async with exits.request, exits.function:
-        with operation("dependencies", plan.endpoint):
-            if errors:
-                await run_stages(plan.stages, values, exits, failed_keys=[k for k, _ in errors])
-            elif dependencies:
-                await run_stages(dependencies, values, exits)
-            ordered = ordered_errors(plan, errors)
-            if data is not None:
-                data.values = _arguments(plan, values)
-                data.errors = ordered
+        ordered = await _dependencies(plan, values, errors, exits, dependencies, data)
         if ordered:
             failure = WebSocketRequestValidationError(
                 ordered, endpoint_ctx=endpoint_context(plan, scope)
