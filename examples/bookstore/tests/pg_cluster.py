@@ -21,7 +21,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import asyncpg
+import asyncpg  # type: ignore[import-untyped]  # ships neither stubs nor py.typed
 
 # Where Debian and Ubuntu put each major version's server binaries (not on PATH).
 DEBIAN_BIN_GLOB = "/usr/lib/postgresql/*/bin"

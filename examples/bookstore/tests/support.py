@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import itertools
 import sqlite3
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from zephyr.testclient import TestClient
 
 from ..app.core.config import Settings
 from ..app.seed import with_check_digit
+
+T = TypeVar("T")
 
 ADMIN_PASSWORD = "admin-password-1"
 PASSWORD = "correct horse battery"
@@ -34,6 +37,12 @@ def make_settings(database_url: str, data_dir: Path, **overrides: Any) -> Settin
     return Settings(_env_file=None, **values)
 
 
+def run_in_app(client: TestClient, function: Callable[[], Awaitable[T]]) -> T:
+    """Run `function()` on the event loop of the client's app (where its engine lives)."""
+    assert client.portal is not None, "only inside `with TestClient(app) as client:`"
+    return client.portal.call(function)
+
+
 def query(database_path: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
     """Read the test database directly (what the app wrote, not what it says it wrote)."""
     with sqlite3.connect(database_path) as connection:
@@ -47,7 +56,8 @@ def sign_up(client: TestClient, username: str, password: str = PASSWORD) -> dict
         json={"username": username, "email": f"{username}@example.com", "password": password},
     )
     assert response.status_code == 201, response.text
-    return response.json()
+    body: dict[str, Any] = response.json()
+    return body
 
 
 def login(client: TestClient, username: str, password: str = PASSWORD) -> dict[str, str]:
@@ -69,7 +79,8 @@ def add_author(client: TestClient, headers: dict[str, str], name: str = "Ada") -
     """Create an author through the API."""
     response = client.post("/api/v1/authors", json={"name": name}, headers=headers)
     assert response.status_code == 201, response.text
-    return response.json()
+    body: dict[str, Any] = response.json()
+    return body
 
 
 def add_book(
@@ -81,7 +92,8 @@ def add_book(
     **fields: Any,
 ) -> dict[str, Any]:
     """Create a book through the API."""
-    body = {"title": title, "year": year, "author_id": author_id, "isbn": new_isbn(), **fields}
-    response = client.post("/api/v1/books", json=body, headers=headers)
+    sent = {"title": title, "year": year, "author_id": author_id, "isbn": new_isbn(), **fields}
+    response = client.post("/api/v1/books", json=sent, headers=headers)
     assert response.status_code == 201, response.text
-    return response.json()
+    body: dict[str, Any] = response.json()
+    return body

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from starlette.types import Message
 
 from zephyr import FastAPI
 from zephyr.testclient import TestClient
@@ -78,16 +79,17 @@ async def test_the_record_is_written_after_the_response_is_sent(
 
     def count() -> int:
         with sqlite3.connect(database_path) as connection:
-            return connection.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+            rows: int = connection.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+            return rows
 
     async def call(method: str, path: str, body: bytes, headers: list[tuple[bytes, bytes]]) -> int:
-        messages = [{"type": "http.request", "body": body, "more_body": False}]
+        messages: list[Message] = [{"type": "http.request", "body": body, "more_body": False}]
         status = 0
 
-        async def receive() -> dict[str, Any]:
+        async def receive() -> Message:
             return messages.pop(0) if messages else {"type": "http.disconnect"}
 
-        async def send(message: dict[str, Any]) -> None:
+        async def send(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]

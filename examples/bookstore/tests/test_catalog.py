@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy import event
+
+from zephyr import FastAPI
 from zephyr.testclient import TestClient
 
 from .support import add_author, add_book
@@ -55,3 +60,42 @@ def test_author_search_and_detail(client: TestClient, member: dict[str, str]) ->
         ("Fiasco", 1986),
     ]
     assert set(detail) == {"id", "name", "bio", "created_at", "updated_at", "books"}
+
+
+def test_related_rows_are_loaded_with_selectinload(
+    client: TestClient, app: FastAPI, member: dict[str, str]
+) -> None:
+    """Each list or detail costs two SELECTs however many rows: no N+1, no JOIN."""
+    authors = [add_author(client, member, f"Author {n}") for n in range(3)]
+    for author in authors:
+        add_book(client, member, author["id"], f"First by {author['name']}")
+        add_book(client, member, author["id"], f"Second by {author['name']}")
+
+    selects: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            selects.append(" ".join(statement.split()))
+
+    engine = app.state.database.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        books = client.get("/api/v1/books").json()["items"]
+        listed = list(selects)
+        selects.clear()
+        detail = client.get(f"/api/v1/authors/{authors[1]['id']}").json()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+    assert {book["author"]["name"] for book in books} == {a["name"] for a in authors}
+    # The books, then all their authors at once: selectinload's "WHERE id IN (...)".
+    assert len(listed) == 2, listed
+    assert "FROM books" in listed[0] and "JOIN" not in listed[0]
+    assert "FROM authors WHERE authors.id IN" in listed[1]
+
+    assert [book["title"] for book in detail["books"]] == [
+        "First by Author 1",
+        "Second by Author 1",
+    ]
+    assert len(selects) == 2, selects
+    assert "FROM books WHERE books.author_id IN" in selects[1]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
+import jwt
 import pytest
 
+from zephyr import FastAPI
 from zephyr.testclient import TestClient
 
 from ..app.core.config import Settings
@@ -19,7 +22,8 @@ def error(response: Any, status: int) -> dict[str, Any]:
     assert set(body) == {"error"}
     assert set(body["error"]) == {"code", "message", "details", "request_id"}
     assert body["error"]["request_id"] == response.headers["x-request-id"]
-    return body["error"]
+    details: dict[str, Any] = body["error"]
+    return details
 
 
 def test_writes_need_a_token(client: TestClient) -> None:
@@ -34,6 +38,42 @@ def test_a_forged_token_is_refused(client: TestClient, member: dict[str, str]) -
     forged = member["Authorization"][:-4] + "AAAA"
     response = client.get("/api/v1/users/me", headers={"Authorization": forged})
     assert error(response, 401)["message"] == "Could not validate credentials"
+
+
+def test_expired_and_foreign_tokens_are_refused(
+    client: TestClient, app: FastAPI, member: dict[str, str]
+) -> None:
+    me = client.get("/api/v1/users/me", headers=member).json()
+    settings: Settings = app.state.settings
+    assert settings.jwt_secret is not None
+    secret = settings.jwt_secret.get_secret_value()
+    now = int(time.time())
+
+    def token(**changes: Any) -> dict[str, str]:
+        # Signed by hand with the app's key, so that one claim at a time can be made wrong.
+        claims: dict[str, Any] = {
+            "sub": str(me["id"]),
+            "iat": now,
+            "nbf": now,
+            "exp": now + 600,
+            "iss": settings.jwt_issuer,
+            "aud": settings.jwt_audience,
+            **changes,
+        }
+        signed = jwt.encode(claims, secret, algorithm="HS256", headers={"kid": "bookstore-1"})
+        return {"Authorization": f"Bearer {signed}"}
+
+    # The control: with every claim right, the hand-made token works.
+    assert client.get("/api/v1/users/me", headers=token()).status_code == 200
+    wrongs: list[dict[str, Any]] = [
+        {"iat": now - 7200, "nbf": now - 7200, "exp": now - 3600},  # expired an hour ago
+        {"aud": "another-api"},  # meant for another service
+        {"iss": "someone-else"},
+    ]
+    for wrong in wrongs:
+        response = client.get("/api/v1/users/me", headers=token(**wrong))
+        assert error(response, 401)["message"] == "Could not validate credentials", wrong
+        assert response.headers["www-authenticate"] == "Bearer"
 
 
 def test_members_cannot_delete(client: TestClient, member: dict[str, str]) -> None:

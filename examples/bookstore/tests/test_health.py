@@ -12,6 +12,7 @@ from zephyr.testclient import TestClient
 
 from ..app.api.deps import get_database
 from ..app.db import Database
+from .support import run_in_app
 
 
 def test_live(client: TestClient) -> None:
@@ -46,7 +47,7 @@ def test_not_ready_when_the_database_is_not_migrated(
         "database": "not migrated",
         "revision": None,
     }
-    client.portal.call(database_at[0].dispose)
+    run_in_app(client, database_at[0].dispose)
 
 
 def test_not_ready_when_the_database_is_unreachable(
@@ -56,4 +57,4 @@ def test_not_ready_when_the_database_is_unreachable(
     response = client.get("/health/ready")
     assert response.status_code == 503
     assert response.json()["database"] == "unreachable"
-    client.portal.call(database_at[0].dispose)
+    run_in_app(client, database_at[0].dispose)

@@ -28,7 +28,15 @@ from ..app.db import Database
 from ..app.main import create_app
 from ..app.models import Base
 from ..app.seed import ensure_admin
-from .support import ADMIN_PASSWORD, add_author, add_book, login, make_settings, sign_up
+from .support import (
+    ADMIN_PASSWORD,
+    add_author,
+    add_book,
+    login,
+    make_settings,
+    run_in_app,
+    sign_up,
+)
 
 
 async def _downgrade_to_nothing(url: str) -> None:
@@ -48,14 +56,16 @@ def pg_settings(postgres_url: str, tmp_path_factory: pytest.TempPathFactory) -> 
 
 
 def test_flow_on_postgres(pg_settings: Settings) -> None:
-    with TestClient(create_app(pg_settings)) as client:
+    app = create_app(pg_settings)
+    with TestClient(app) as client:
         assert client.get("/health/ready").json() == {
             "status": "ok",
             "database": "ok",
             "revision": "0001",
         }
-        client.portal.call(
-            ensure_admin, client.app.state.database, password_hasher(pg_settings), pg_settings
+        database: Database = app.state.database
+        run_in_app(
+            client, lambda: ensure_admin(database, password_hasher(pg_settings), pg_settings)
         )
         admin = login(client, "admin", ADMIN_PASSWORD)
         sign_up(client, "pgu")
@@ -139,8 +149,9 @@ def test_database_url_in_the_environment_selects_postgres(
         monkeypatch.setenv(name, env[name])
     monkeypatch.setenv("JWT_SECRET", "pg-env-test-" + "k" * 40)
     settings = Settings(_env_file=None)
-    with TestClient(create_app(settings)) as client:
-        engine = client.app.state.database.engine
+    app = create_app(settings)
+    with TestClient(app) as client:
+        engine = app.state.database.engine
         assert (engine.dialect.name, engine.dialect.driver) == ("postgresql", "asyncpg")
         assert client.get("/health/ready").json()["status"] == "ok"
         admin = login(client, "admin", ADMIN_PASSWORD)

@@ -10,10 +10,10 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from starlette.requests import HTTPConnection
 
 from zephyr import BackgroundTasks, Depends, HTTPException, Query, status
 from zephyr.auth import InvalidTokenError
+from zephyr.requests import HTTPConnection
 from zephyr.security import OAuth2PasswordBearer
 
 from ..core.config import Settings

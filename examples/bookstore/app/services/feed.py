@@ -11,7 +11,8 @@ import contextlib
 import logging
 
 from pydantic import BaseModel
-from starlette.websockets import WebSocket, WebSocketState
+
+from zephyr.websockets import WebSocket, WebSocketState
 
 logger = logging.getLogger("bookstore.feed")
 
