@@ -51,10 +51,10 @@ def add_resource(router: APIRouter, index: int) -> None:
         )
 
 
-def build_app() -> FastAPI:
-    """Return the application with its 300 routes under /api."""
+def build_app(resources: int = RESOURCES) -> FastAPI:
+    """Return the application with its 3 * `resources` routes (300 by default) under /api."""
     router = APIRouter()
-    for index in range(RESOURCES):
+    for index in range(resources):
         add_resource(router, index)
     application = FastAPI(title="300 routes")
     application.include_router(router, prefix="/api")

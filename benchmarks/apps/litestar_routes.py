@@ -39,9 +39,9 @@ def resource_handlers(index: int) -> list[HTTPRouteHandler]:
     return [list_items, create_item, read_item]
 
 
-def build_app() -> Litestar:
-    """Return the application with its 300 routes under /api."""
-    handlers = [handler for index in range(RESOURCES) for handler in resource_handlers(index)]
+def build_app(resources: int = RESOURCES) -> Litestar:
+    """Return the application with its 3 * `resources` routes (300 by default) under /api."""
+    handlers = [handler for index in range(resources) for handler in resource_handlers(index)]
     return Litestar(route_handlers=[Router("/api", route_handlers=handlers)])
 
 
