@@ -2,6 +2,7 @@
 
 import gzip
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any, Union
 
 import anyio
@@ -805,3 +806,32 @@ def test_redirect_slashes_disabled() -> None:
     client = TestClient(app, follow_redirects=False)
     assert client.get("/items/").status_code == 404
     assert client.get("/items").json() == ["a"]
+
+
+def test_an_inclusion_lists_what_it_serves(tmp_path: Path) -> None:
+    (tmp_path / "index.html").write_text("app")
+    pages = APIRouter()
+    pages.frontend("/", directory=tmp_path)
+    api = APIRouter(prefix="/api")
+
+    @api.get("/items", name="list_items")
+    def list_items() -> list[int]:
+        return [1]
+
+    app = FastAPI()
+    app.include_router(pages, prefix="/app")
+    app.include_router(api, prefix="/v1")
+    inclusions = [route for route in app.router.routes if hasattr(route, "effective_routes")]
+
+    pages_inclusion, api_inclusion = inclusions
+    assert [served.path for served in pages_inclusion.effective_low_priority_routes()] == ["/app"]
+    assert pages_inclusion.effective_routes() == []
+    assert api_inclusion.effective_low_priority_routes() == []
+    assert [route.path for route in api_inclusion.effective_routes()] == ["/v1/api/items"]
+    # An inclusion without the name answers like any route: NoMatchFound, not StopIteration.
+    with pytest.raises(NoMatchFound):
+        pages_inclusion.url_path_for("list_items")
+    assert api_inclusion.url_path_for("list_items") == "/v1/api/items"
+    client = TestClient(app)
+    assert client.get("/v1/api/items").json() == [1]
+    assert client.get("/app/anything", headers={"accept": "text/html"}).text == "app"

@@ -25,8 +25,17 @@ from opentelemetry.trace import SpanKind, StatusCode
 from pydantic import BaseModel
 from starlette.middleware.errors import ServerErrorMiddleware
 
-from zephyr import APIRouter, BackgroundTasks, Depends, FastAPI, Request, WebSocket
+from zephyr import (
+    APIRouter,
+    BackgroundTasks,
+    Depends,
+    FastAPI,
+    HTTPException,
+    Request,
+    WebSocket,
+)
 from zephyr._pipeline.asgi import AppCore
+from zephyr.routing import APIRoute
 from zephyr.telemetry import TelemetryConfig, get_telemetry_data
 from zephyr.telemetry._runtime import export_endpoint
 from zephyr.testclient import TestClient
@@ -448,3 +457,117 @@ def test_auto_configure_adds_an_exporter_to_the_apps_provider(
         assert [type(component).__name__ for component in added] == ["BatchSpanProcessor"]
     finally:
         _runtime._shutdown()
+
+
+@pytest.mark.parametrize("when", ["before-build", "after-first-request"])
+def test_a_replaced_global_getter_is_asked_for_the_provider(
+    telemetry: Telemetry, monkeypatch: pytest.MonkeyPatch, when: str
+) -> None:
+    # SDKs (and tests) may replace `trace.get_tracer_provider` instead of setting the global
+    # provider; the app must ask the replacement, whether it came before the app or after.
+    app = FastAPI()
+    app.get("/")(lambda: "ok")
+    client = TestClient(app)
+    if when == "before-build":
+        monkeypatch.setattr(trace, "get_tracer_provider", lambda: telemetry.tracer_provider)
+    else:
+        assert client.get("/").json() == "ok"
+        assert telemetry.server_spans() == []
+        monkeypatch.setattr(trace, "get_tracer_provider", lambda: telemetry.tracer_provider)
+
+    for _ in range(2):
+        assert client.get("/").json() == "ok"
+
+    assert [span.name for span in telemetry.server_spans()] == ["GET /", "GET /"]
+
+
+@pytest.mark.parametrize("aliased", [False, True])
+def test_error_type_names_zephyr_classes_as_the_app_imports_them(
+    telemetry: Telemetry, monkeypatch: pytest.MonkeyPatch, aliased: bool
+) -> None:
+    # Under zephyr.compat the app imported `fastapi.exceptions.HTTPException`; dashboards
+    # written for FastAPI match on that name.
+    import zephyr.compat
+
+    monkeypatch.setattr(zephyr.compat, "is_installed", lambda: aliased)
+    app = FastAPI(telemetry=telemetry.config())
+
+    def fail() -> None:
+        raise HTTPException(503)
+
+    @app.get("/")
+    async def endpoint(tasks: BackgroundTasks) -> str:
+        tasks.add_task(fail)
+        return "ok"
+
+    assert TestClient(app, raise_server_exceptions=False).get("/").json() == "ok"
+    (task,) = [s for s in telemetry.spans.get_finished_spans() if s.name.endswith("_task")]
+    package = "fastapi" if aliased else "zephyr"
+    assert task.attributes["error.type"] == f"{package}.exceptions.HTTPException"
+
+
+def _custom_route_app(telemetry: Telemetry) -> FastAPI:
+    class TimedRoute(APIRoute):
+        def get_route_handler(self) -> Any:
+            handler = super().get_route_handler()
+
+            async def timed(request: Request) -> Any:
+                return await handler(request)
+
+            return timed
+
+    app = FastAPI(telemetry=telemetry.config())
+    app.router.route_class = TimedRoute
+
+    def token() -> str:
+        return "t"
+
+    @app.get("/items/{item_id}")
+    def read_item(item_id: int, tok: Annotated[str, Depends(token)]) -> dict[str, Any]:
+        return {"item_id": item_id, "tok": tok}
+
+    return app
+
+
+def _operation_names(telemetry: Telemetry) -> list[str]:
+    return sorted(s.name for s in telemetry.spans.get_finished_spans() if s.kind != SpanKind.SERVER)
+
+
+def test_routes_served_through_their_handler_time_the_same_operations(
+    telemetry: Telemetry,
+) -> None:
+    client = TestClient(_custom_route_app(telemetry))
+    assert client.get("/items/3").json() == {"item_id": 3, "tok": "t"}
+    assert _operation_names(telemetry) == [
+        "fastapi.dependencies",
+        "fastapi.endpoint",
+        "fastapi.serialization",
+    ]
+    telemetry.spans.clear()
+    assert client.get("/items/x").status_code == 422
+    assert _operation_names(telemetry) == ["fastapi.dependencies"]
+
+
+def test_routes_served_through_replaced_routing_functions_time_the_same_operations(
+    telemetry: Telemetry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import zephyr.routing
+
+    solve = zephyr.routing.solve_dependencies
+
+    async def instrumented_solve(**kwargs: Any) -> Any:
+        return await solve(**kwargs)
+
+    monkeypatch.setattr(zephyr.routing, "solve_dependencies", instrumented_solve)
+    client = TestClient(_custom_route_app(telemetry))
+    assert client.get("/items/3").json() == {"item_id": 3, "tok": "t"}
+    assert _operation_names(telemetry) == [
+        "fastapi.dependencies",
+        "fastapi.endpoint",
+        "fastapi.serialization",
+    ]
+    telemetry.spans.clear()
+    assert client.get("/items/x").status_code == 422
+    assert _operation_names(telemetry) == ["fastapi.dependencies"]
+    (record,) = telemetry.logs.get_finished_logs()
+    assert record.log_record.severity_number == SeverityNumber.WARN

@@ -29,6 +29,7 @@ from zephyr import routing
 from zephyr._form_limits import validate_max_body_size
 from zephyr._pipeline.asgi import AppCore
 from zephyr._pipeline.outer import ServerErrors
+from zephyr._routing import hooks
 from zephyr._routing.options import RouteOptions
 from zephyr._routing.overrides import OverridesDict
 from zephyr.datastructures import Default
@@ -53,6 +54,9 @@ from zephyr.types import DecoratedCallable
 from zephyr.utils import generate_unique_id
 
 AppType = TypeVar("AppType", bound="FastAPI")
+
+
+_STARLETTE_CALL = Starlette.__call__
 
 
 class FastAPI(Starlette):
@@ -234,7 +238,9 @@ class FastAPI(Starlette):
         # Telemetry layers and core only when telemetry can run (see zephyr.telemetry).
         traced = telemetry_possible(self._telemetry)
         core_class = traced_core_class() if traced else AppCore
+        handlers = hooks.instrumented_handlers(handlers, self.debug)
         self._core = core_class(self.router, handlers, lambda: self._overrides)
+        hooks.watch(self._core)  # recompiles its routes when an integration replaces a hook
         app: ASGIApp = self._core
         for cls, args, kwargs in reversed(self.user_middleware):
             app = cls(app, *args, **kwargs)
@@ -254,6 +260,11 @@ class FastAPI(Starlette):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.root_path:
             scope["root_path"] = self.root_path
+        if Starlette.__call__ is not _STARLETTE_CALL:
+            # An integration (Sentry) wraps every Starlette app by replacing this method;
+            # FastAPI's apps run through it, so Zephyr's do too.
+            await Starlette.__call__(self, scope, receive, send)
+            return
         scope["app"] = self
         if self.middleware_stack is None:
             self.middleware_stack = self.build_middleware_stack()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import sys
 from collections.abc import Awaitable, Callable, Collection, Coroutine, Sequence
 from enum import Enum, IntEnum
 from typing import Any, Literal, TypeVar
@@ -36,6 +37,7 @@ from zephyr._pipeline.errors import Where, config_error
 from zephyr._pipeline.fields import ModelField
 from zephyr._pipeline.pydantic_v1 import reject_pydantic_v1
 from zephyr._pipeline.typeinfo import lenient_issubclass
+from zephyr._routing import hooks
 from zephyr._routing.frontend import Frontend, join_paths, normalize_path, resolve_check_dir
 
 # FastAPI's handler builders, for code that looks them up here (integrations, custom routers);
@@ -258,6 +260,12 @@ class APIRoute(routing.Route):
         """
         from zephyr._pipeline.handler import route_handler
 
+        if hooks.replaced():
+            # An integration replaced a `fastapi.routing` function: build the handler the
+            # way FastAPI does, through it (see zephyr._routing.hooks).
+            from zephyr._routing.hooked import route_request_handler
+
+            return route_request_handler(self)
         return route_handler(self)
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
@@ -332,10 +340,21 @@ class IncludedRouter(BaseRoute):
         # Routing goes through the compiled table; this record is never matched directly.
         return Match.NONE, {}
 
-    def url_path_for(self, name: str, /, **path_params: Any) -> Any:
+    def effective_routes(self) -> list[BaseRoute]:
+        """Return the included router's routes as this inclusion serves them (full paths,
+        the inclusion's options applied), nested inclusions flattened in place."""
         from zephyr._routing.flatten import effective_routes
 
-        for route in effective_routes(self.router, self.options, parent=None):
+        return effective_routes(self.router, self.options, parent=None)
+
+    def effective_low_priority_routes(self) -> list[Any]:
+        """Return the frontends (`router.frontend(...)`) this inclusion serves, as served."""
+        from zephyr._routing.flatten import included_frontends
+
+        return list(included_frontends(self.router, self.options))
+
+    def url_path_for(self, name: str, /, **path_params: Any) -> Any:
+        for route in self.effective_routes():
             try:
                 return route.url_path_for(name, **path_params)
             except routing.NoMatchFound:
@@ -736,6 +755,7 @@ class APIRouter(routing.Router):
             from zephyr._pipeline.handler import standalone_router_core
 
             self._core = standalone_router_core(self)
+            hooks.watch(self._core)
         await self._core(scope, receive, send)
 
     async def app(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -745,3 +765,7 @@ class APIRouter(routing.Router):
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Serve this router when it is used as a route of another router."""
         await self(scope, receive, send)
+
+
+# Integrations (Sentry, Logfire) replace functions of this module; routes follow them.
+hooks.install(sys.modules[__name__])

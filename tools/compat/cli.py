@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tools.compat import env, excluded, gate, privates, results
+from tools.compat import env, excluded, gate, privates, readme, results
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -85,6 +85,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "tools/compat/passing.txt no longer passes",
     )
     parser.add_argument(
+        "--write-readme",
+        action="store_true",
+        help="rewrite README.md's compat section with this run's figure (a whole-suite run "
+        "against Zephyr; --write-passing does it too)",
+    )
+    parser.add_argument(
         "--cache-dir",
         type=Path,
         default=env.DEFAULT_CACHE,
@@ -99,16 +105,21 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     """Run the suite as asked and print the counts; return the process exit code."""
     args = parse_args(argv)
-    whole_suite = args.write_excluded or args.write_passing or args.check
+    args.write_readme = args.write_readme or args.write_passing
+    whole_suite = args.write_excluded or args.write_passing or args.check or args.write_readme
     if whole_suite and (args.paths != ["tests"] or args.keyword or args.no_expand):
         raise SystemExit(
-            "compat: --write-excluded, --write-passing and --check run the whole suite; "
-            "drop the paths, -k and --no-expand"
+            "compat: --write-excluded, --write-passing, --write-readme and --check run the "
+            "whole suite; drop the paths, -k and --no-expand"
         )
     if args.write_excluded:
+        if args.write_readme:
+            raise SystemExit("compat: --write-readme records a run against Zephyr")
         args.baseline = True
     elif whole_suite and args.baseline:
-        raise SystemExit("compat: --write-passing and --check judge Zephyr, not --baseline")
+        raise SystemExit(
+            "compat: --write-passing, --write-readme and --check judge Zephyr, not --baseline"
+        )
     started = time.monotonic()
     cache: Path = args.cache_dir.expanduser().resolve()
     if cache == env.REPO_ROOT or env.REPO_ROOT in cache.parents:
@@ -146,7 +157,9 @@ def run_and_count(
     if not (args.no_expand or args.keyword):
         known_ids = known_test_ids(args, cache, sdist, suite, requirements)
     log = cache / "logs" / f"{mode}-last.log"
-    cmd = pytest_command(python, args, suite, cache / "logs" / f"{mode}-raw.json")
+    # Per-run files live in the run's temporary folder: two runs at once (a developer's and
+    # scripts/test) share the cache but must not read each other's outcomes.
+    cmd = pytest_command(python, args, suite, suite.root.parent / f"{mode}-raw.json")
     print(
         f"compat: running FastAPI {env.FASTAPI_VERSION}'s suite against {mode}; log: {log}",
         flush=True,
@@ -175,6 +188,8 @@ def run_and_count(
     summary = results.summarize(tests, exclusions)
     if args.write_passing:
         gate.write_passing(tests)
+    if args.write_readme:
+        readme.update(summary)
     total = time.monotonic() - started
     print(f"compat: pytest ran {run_seconds:.0f}s of {total:.0f}s wall time", flush=True)
     if args.json:
@@ -247,7 +262,7 @@ def check_gate(
     for test_id, info in raw["tests"].items():
         if info["outcome"] in excluded.PASSED:
             print(f"compat gate: flaky (passed on retry): {test_id}")
-            tests[test_id] = info
+        tests[test_id] = info  # the retry's outcome (and message) is the verdict
     still = gate.regressions(tests, expected)
     for test_id in still:
         info = tests.get(test_id, {"outcome": "missing", "message": results.MISSING_MESSAGE})
@@ -297,10 +312,10 @@ def retry_unreported(
     if not test_ids:
         return
     print(f"compat: running {len(test_ids)} tests again in one process", flush=True)
-    id_file = cache / "logs" / "retry-ids.txt"
+    id_file = suite.root.parent / "retry-ids.txt"
     id_file.write_text("\n".join(test_ids) + "\n")  # pytest reads arguments from @file.
     retry_args = argparse.Namespace(**{**vars(args), "paths": [f"@{id_file}"], "workers": 0})
-    cmd = pytest_command(python, retry_args, suite, cache / "logs" / "retry-raw.json")
+    cmd = pytest_command(python, retry_args, suite, suite.root.parent / "retry-raw.json")
     again = run_pytest(cmd, suite, python, not args.baseline, cache / "logs" / "retry-last.log")
     raw["tests"].update(again["tests"])
     raw["collection"].update(again["collection"])
@@ -312,6 +327,7 @@ def run_pytest(cmd: list[str], suite: env.Suite, python: Path, alias: bool, log:
     raw_path = Path(cmd[cmd.index("--zephyr-compat-json") + 1])
     raw_path.parent.mkdir(parents=True, exist_ok=True)
     raw_path.unlink(missing_ok=True)
+    log.parent.mkdir(parents=True, exist_ok=True)
     run_env = {
         k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", env.ALIAS_ENV)
     }

@@ -12,6 +12,7 @@ Everything lives under the cache folder (default ``~/.cache/zephyr-compat``), ne
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -229,14 +230,18 @@ def ensure_venv(
     stamp = json.dumps(stamp_data, indent=1, sort_keys=True)
     stamp_file = venv / "zephyr-compat-stamp.json"
     python = venv_python(venv)
-    if not rebuild and python.exists() and stamp_file.exists() and stamp_file.read_text() == stamp:
-        return python
-    print(f"compat: building {venv}", flush=True)
-    shutil.rmtree(venv, ignore_errors=True)
-    run([sys.executable, "-m", "venv", str(venv)])
-    run([str(python), "-m", "pip", "install", "-qq", "--upgrade", "pip"])
-    run([str(python), "-m", "pip", "install", "-qq", *install_args])
-    stamp_file.write_text(stamp)
+    venv.parent.mkdir(parents=True, exist_ok=True)
+    # Two runs at once (a developer's and scripts/test's) must not build the same venv together.
+    with open(venv.with_name(venv.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        fresh = python.exists() and stamp_file.exists() and stamp_file.read_text() == stamp
+        if rebuild or not fresh:
+            print(f"compat: building {venv}", flush=True)
+            shutil.rmtree(venv, ignore_errors=True)
+            run([sys.executable, "-m", "venv", str(venv)])
+            run([str(python), "-m", "pip", "install", "-qq", "--upgrade", "pip"])
+            run([str(python), "-m", "pip", "install", "-qq", *install_args])
+            stamp_file.write_text(stamp)
     return python
 
 

@@ -121,6 +121,9 @@ class ShieldedGeneratorExit:
         finally:
             scope.shield = shielded_before
         # A task group inside the dependency can swallow a cancellation while the scope is
-        # shielded; deliver any that is pending now the shield is down.
-        await checkpoint_if_cancelled()
+        # shielded; deliver any that is pending now the shield is down. Not while an exception
+        # still propagates: a cleanup error must reach the caller (with the cancellation as its
+        # context), not be replaced by the cancellation it happened during.
+        if exc_type is None or swallowed:
+            await checkpoint_if_cancelled()
         return swallowed

@@ -25,6 +25,19 @@ from zephyr._pipeline.websocket import run_websocket
 from zephyr.exceptions import FastAPIError
 
 _EXITS_KEY = "zephyr.exits"
+TELEMETRY_KEY = "fastapi.telemetry"  # holds the RequestTelemetry of a traced request
+
+
+async def plan_response(
+    plan: Any, conn: Connection, path_params: dict[str, Any], exits: Exits | None
+) -> Response:
+    """Run a plan up to its response object; with operation spans when the request is traced
+    (as FastAPI's handlers time them), without importing telemetry otherwise."""
+    if exits is not None and conn.scope.get(TELEMETRY_KEY) is not None:
+        from zephyr.telemetry._run import traced_response
+
+        return await traced_response(plan, conn, path_params, exits)
+    return await produce_response(plan, conn, path_params, exits)
 
 
 def has_custom_handler(route: Any) -> bool:
@@ -45,7 +58,7 @@ def route_handler(route: Any) -> Callable[[Request], Coroutine[Any, Any, Respons
         conn.adopt(request)
         exits = request.scope.get(_EXITS_KEY)
         path_params = request.scope.get("path_params", {})
-        return await produce_response(plan, conn, path_params, exits)
+        return await plan_response(plan, conn, path_params, exits)
 
     return handler
 
@@ -66,6 +79,9 @@ def handler_app(route: Any) -> ASGIApp:
         async with exits.request:
             async with exits.function:
                 scope[_EXITS_KEY] = exits
+                # Where FastAPI's handlers (and code written for them) put their exits.
+                scope["fastapi_inner_astack"] = exits.request
+                scope["fastapi_function_astack"] = exits.function
                 response = await handler(request)
             await response(scope, receive, send)
             sent = True

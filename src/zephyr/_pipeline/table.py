@@ -51,17 +51,31 @@ def compile_declared(route: Any, *, websocket: bool = False) -> None:
 
 def _target(route: BaseRoute, overrides: Overrides) -> Target | None:
     from zephyr._pipeline.handler import handler_app, has_custom_handler
+    from zephyr._routing import hooks
     from zephyr.routing import APIRoute, APIWebSocketRoute
 
     if isinstance(route, APIRoute):
         limit = route.max_body_size
-        if has_custom_handler(route):
+        # Integrations that replaced a `fastapi.routing` function see routes served through
+        # their handlers, as on FastAPI (see zephyr._routing.hooks).
+        if has_custom_handler(route) or hooks.replaced():
             return Target(route, None, with_body_limit(handler_app(route), limit))
         plan = route_plan(route, overrides)
         return Target(route, plan, _limited(plan) if limit is not None else None)
     if isinstance(route, APIWebSocketRoute):
+        if "solve_dependencies" in hooks.replaced():
+            return Target(route, None, _hooked_websocket(route))
         return Target(route, route_plan(route, overrides, websocket=True))
     return None
+
+
+def _hooked_websocket(route: Any) -> ASGIApp:
+    from starlette.routing import websocket_session
+
+    from zephyr._routing.handlers import get_websocket_app
+
+    app = get_websocket_app(route.dependant, route.dependency_overrides_provider)
+    return websocket_session(app)
 
 
 def _limited(plan: EndpointPlan) -> ASGIApp:

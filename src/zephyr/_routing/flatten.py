@@ -261,3 +261,10 @@ def _walk_frontends(router: APIRouter, ctx: IncludeContext | None) -> Iterator[S
 def effective_frontends(router: APIRouter) -> list[ServedFrontend]:
     """Return every frontend served by `router` and its included routers, in order."""
     return list(_walk_frontends(router, None))
+
+
+def included_frontends(router: APIRouter, options: dict[str, Any]) -> list[ServedFrontend]:
+    """Return the frontends `router` serves when included (into a bare router) with `options`."""
+    from zephyr.routing import APIRouter as _APIRouter
+
+    return list(_walk_frontends(router, IncludeContext.for_include(_APIRouter(), router, options)))

@@ -21,9 +21,10 @@ from zephyr._pipeline.callables import callable_name
 from zephyr._pipeline.compile import compile_route
 from zephyr._pipeline.connection import Connection
 from zephyr._pipeline.fields import ModelField
-from zephyr._pipeline.run import produce_response
+from zephyr._pipeline.handler import plan_response
 from zephyr._pipeline.solve import Exits
 from zephyr._pipeline.websocket import run_websocket
+from zephyr._routing import hooked, hooks
 from zephyr.datastructures import Default, DefaultPlaceholder
 from zephyr.dependencies.models import Dependant
 
@@ -47,6 +48,7 @@ class _Declared:
     strict_content_type: Any
     stream_item_field: ModelField | None = None
     is_json_stream: bool = False
+    form_limits: dict[str, int] | None = None
     endpoint: Callable[..., Any] = field(init=False)
     path_format: str = field(init=False)
     name: str = field(init=False)
@@ -103,8 +105,14 @@ def get_request_handler(
         strict_content_type,
         stream_item_field,
         is_json_stream,
+        form_limits,
     )
     plan = compile_route(declared, None, _overrides(dependency_overrides_provider))
+    if hooks.replaced() & {"solve_dependencies", "run_endpoint_function"}:
+        # An integration instruments FastAPI's resolution or endpoint call: go through it.
+        return hooked.request_handler(
+            plan, dependant, dependency_overrides_provider, embed_body_fields
+        )
 
     async def handler(request: Request) -> Response:
         conn = Connection(request.scope, request.receive, request._send)
@@ -115,10 +123,10 @@ def get_request_handler(
         if outer is not None:
             outer.push_async_exit(exits.request.__aexit__)
             async with exits.function:
-                response = await produce_response(plan, conn, path_params, exits)
+                response = await plan_response(plan, conn, path_params, exits)
         else:
             async with exits.request, exits.function:
-                response = await produce_response(plan, conn, path_params, exits)
+                response = await plan_response(plan, conn, path_params, exits)
         return response
 
     return handler
@@ -135,6 +143,8 @@ def get_websocket_app(
     )
     overrides = _overrides(dependency_overrides_provider)
     plan = compile_route(declared, None, overrides, websocket=True)
+    if "solve_dependencies" in hooks.replaced():
+        return hooked.websocket_app(plan, dependant, dependency_overrides_provider)
 
     async def app(websocket: WebSocket) -> None:
         scope = websocket.scope

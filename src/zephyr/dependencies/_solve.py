@@ -130,6 +130,8 @@ def _multi(items: list[tuple[str, str]]) -> dict[str, list[str]]:
 async def _read_body(plan: BodyPlan | None, body: Any) -> tuple[dict[str, Any], _Keyed]:
     if plan is None:
         return {}, []
+    if body is None:
+        body = PydanticUndefined  # FastAPI's handlers pass None when there is no body
     if isinstance(body, FormData) and plan.kind == "form":
         return await decode_form(plan.fields, body)
     return validate_received(plan, body)
@@ -173,7 +175,7 @@ async def solve_dependencies(
     Args:
         request: The Request or WebSocket being served.
         dependant: From `get_dependant`; its own callable is not called.
-        body: The parsed JSON body or FormData (`Undefined` when there is none).
+        body: The parsed JSON body or FormData (None or `Undefined` when there is none).
         background_tasks: Reuse these for BackgroundTasks parameters (else one is created).
         response: Reuse this for `response: Response` parameters (else one is created).
         dependency_overrides_provider: An object with `dependency_overrides` (the app).

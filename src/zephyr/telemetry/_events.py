@@ -18,6 +18,7 @@ from opentelemetry.trace import StatusCode
 from starlette.exceptions import HTTPException, WebSocketException
 from starlette.websockets import WebSocketDisconnect
 
+from zephyr import compat
 from zephyr.exceptions import RequestValidationError, WebSocketRequestValidationError
 from zephyr.telemetry._state import RequestTelemetry, current, of_scope
 
@@ -32,11 +33,19 @@ _ANSWERS = (
 
 
 def exception_type(exc: BaseException) -> str:
-    """Return `error.type`: the qualified class name (builtins without their module)."""
+    """Return `error.type`: the qualified class name (builtins without their module).
+
+    While `zephyr.compat` aliases `fastapi` to Zephyr, Zephyr's own classes are named as the
+    application imports them (`fastapi.exceptions.HTTPException`), so dashboards and alerts
+    written for FastAPI keep matching.
+    """
     cls = type(exc)
-    if cls.__module__ == "builtins":
+    module = cls.__module__
+    if module == "builtins":
         return cls.__qualname__
-    return f"{cls.__module__}.{cls.__qualname__}"
+    if (module == "zephyr" or module.startswith("zephyr.")) and compat.is_installed():
+        module = compat.ALIAS + module[len("zephyr") :]
+    return f"{module}.{cls.__qualname__}"
 
 
 def normal_disconnect(exc: BaseException) -> bool:

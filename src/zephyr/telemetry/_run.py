@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from contextlib import AbstractContextManager
 from typing import Any
 
 from pydantic_core import PydanticUndefined
@@ -27,8 +28,8 @@ from zephyr._pipeline.errors import RESPONSE_NOT_SENT
 from zephyr._pipeline.extract import collect_raw, validate_params
 from zephyr._pipeline.handlers import handle_exception
 from zephyr._pipeline.plan import EndpointPlan, Stage, Step
-from zephyr._pipeline.run import ordered_errors, read_inputs, run_http
-from zephyr._pipeline.serialize import Encoded, encode, respond
+from zephyr._pipeline.run import ordered_errors, produce_response, read_inputs, run_http
+from zephyr._pipeline.serialize import Encoded, build_response, encode, respond
 from zephyr._pipeline.solve import Exits, run_stages
 from zephyr.background import BackgroundTasks
 from zephyr.exceptions import FastAPIError, RequestValidationError, WebSocketRequestValidationError
@@ -233,3 +234,36 @@ async def run_traced_websocket(
             validation_failed(failure)
             raise failure
         await run_stages(endpoint, values, exits)
+
+
+async def traced_response(
+    plan: EndpointPlan, conn: Connection, path_params: dict[str, Any], exits: Exits
+) -> Response:
+    """Run a plan up to its response object for a traced request, with operation spans.
+
+    What a route's handler does when its class overrides `get_route_handler` (or an
+    integration builds the handlers), as `produce_response` does for an untraced request.
+    """
+    data = _data()
+    if data is not None:
+        data.request = conn.request
+    response = plan.response
+    assert response is not None
+    if response.stream is not None:
+        return await produce_response(plan, conn, path_params, exits)  # no operation spans
+    encoded = await _produce(plan, conn, path_params, exits, data)
+    return build_response(response, encoded, conn.response, conn.background)
+
+
+def hooked_operation(name: str, function: Any) -> AbstractContextManager[None]:
+    """Time one step of a handler built through replaced `fastapi.routing` functions."""
+    return operation(name, function)
+
+
+def hooked_resolved(values: dict[str, Any], errors: list[Any], body: Any) -> None:
+    """Record what `solve_dependencies` returned as the request's telemetry data."""
+    data = _data()
+    if data is not None:
+        data.body = None if body is PydanticUndefined else body
+        data.values = values
+        data.errors = errors

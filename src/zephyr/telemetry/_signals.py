@@ -50,10 +50,24 @@ _DEFERRED = frozenset(
 _NO_OP = (trace.NoOpTracerProvider, metrics.NoOpMeterProvider, _logs.NoOpLoggerProvider)
 # Where each API module keeps its global provider (None until one is set), and the variable
 # that can name one without code. Private to OpenTelemetry, so only read when present.
+# (module holding the global slot, slot, variable naming a provider class, module whose getter
+# `resolve` calls, that getter's name)
 _GLOBAL_SLOTS = (
-    (trace, "_TRACER_PROVIDER", "OTEL_PYTHON_TRACER_PROVIDER"),
-    (metrics._internal, "_METER_PROVIDER", "OTEL_PYTHON_METER_PROVIDER"),
-    (_logs._internal, "_LOGGER_PROVIDER", "OTEL_PYTHON_LOGGER_PROVIDER"),
+    (trace, "_TRACER_PROVIDER", "OTEL_PYTHON_TRACER_PROVIDER", trace, "get_tracer_provider"),
+    (
+        metrics._internal,
+        "_METER_PROVIDER",
+        "OTEL_PYTHON_METER_PROVIDER",
+        metrics,
+        "get_meter_provider",
+    ),
+    (
+        _logs._internal,
+        "_LOGGER_PROVIDER",
+        "OTEL_PYTHON_LOGGER_PROVIDER",
+        _logs,
+        "get_logger_provider",
+    ),
 )
 
 
@@ -92,17 +106,29 @@ def _unset_globals(config: TelemetryConfig) -> tuple[Any, ...] | None:
     The per-request question "is any provider configured?" costs three `get_*_provider()`
     calls, each reading `os.environ`. When the app has no explicit provider and no
     `OTEL_PYTHON_*_PROVIDER` variable is set, "every global slot is still None" gives the
-    same answer by reading three module attributes. None: that shortcut does not apply.
+    same answer by reading three module attributes, as long as the getters are still the
+    API's own: code that replaces one (an SDK wrapping it, a test patching it) answers for
+    itself. Each entry: (module, slot, getter's module, getter's name, the original getter).
+    None: that shortcut does not apply.
     """
     explicit = (config["tracer_provider"], config["meter_provider"], config["logger_provider"])
     if any(provider is not None for provider in explicit):
         return None
     slots = []
-    for module, attribute, variable in _GLOBAL_SLOTS:
+    for module, attribute, variable, getter_module, getter in _GLOBAL_SLOTS:
         if variable in os.environ or not hasattr(module, attribute):
             return None
-        slots.append((module, attribute))
+        function = getattr(getter_module, getter)
+        if not _api_function(function):
+            return None  # already replaced: ask the replacement on every request
+        slots.append((module, attribute, getter_module, getter, function))
     return tuple(slots)
+
+
+def _api_function(function: Any) -> bool:
+    """Tell whether `function` is one of OpenTelemetry's own getters, not a replacement."""
+    module = getattr(function, "__module__", None) or ""
+    return module.startswith("opentelemetry.") and not hasattr(function, "__wrapped__")
 
 
 class Providers:
@@ -136,8 +162,11 @@ class Providers:
         # is the common case; three attribute reads answer it instead of three env lookups.
         slots = self._slots
         if slots is not None:
-            for module, name in slots:
-                if getattr(module, name) is not None:
+            for module, name, getter_module, getter, original in slots:
+                if (
+                    getattr(module, name) is not None
+                    or getattr(getter_module, getter) is not original
+                ):
                     break
             else:
                 return NONE
