@@ -45,7 +45,6 @@ from zephyr.exceptions import (
 )
 from zephyr.params import Depends
 from zephyr.telemetry._build import (
-    exception_telemetry,
     traced_core_class,
     traced_server_errors,
 )
@@ -249,7 +248,7 @@ class FastAPI(Starlette):
                 app, handler=error_handler, debug=self.debug, max_body_size=self.max_body_size
             )
         return traced_server_errors(
-            exception_telemetry(app),
+            app,
             handler=error_handler,
             debug=self.debug,
             max_body_size=self.max_body_size,

@@ -21,6 +21,8 @@ from opentelemetry import propagate, trace
 from opentelemetry.propagators.textmap import Getter
 from opentelemetry.trace import SpanKind, StatusCode
 from starlette.datastructures import Headers
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from zephyr._pipeline.outer import ServerErrors
@@ -345,20 +347,6 @@ def _is_last(message: Message, trailers: bool) -> bool:
     return bool(kind == "http.response.pathsend")
 
 
-class ExceptionTelemetryMiddleware:
-    """Log an exception before ServerErrorMiddleware turns it into a 500 (and re-raises)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        try:
-            await self.app(scope, receive, send)
-        except Exception as exc:
-            exception_raised(scope, exc)
-            raise
-
-
 class TracedServerErrors(ServerErrors):
     """`ServerErrors` (the app's outermost layer) inside the request telemetry.
 
@@ -384,6 +372,11 @@ class TracedServerErrors(ServerErrors):
 
     async def _server_errors(self, scope: Scope, receive: Receive, send: Send) -> None:
         await super().__call__(scope, receive, send)
+
+    async def _error_response(self, request: Request, exc: Exception) -> Response:
+        # Logged before the 500 is sent, so the record lies within the request's span.
+        exception_raised(request.scope, exc)
+        return await super()._error_response(request, exc)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]

@@ -22,13 +22,6 @@ def traced_core_class() -> type[AppCore]:
     return TracedCore
 
 
-def exception_telemetry(app: ASGIApp) -> ASGIApp:
-    """Wrap the user middleware stack: unhandled exceptions are logged before the 500."""
-    from zephyr.telemetry._asgi import ExceptionTelemetryMiddleware
-
-    return ExceptionTelemetryMiddleware(app)
-
-
 def traced_server_errors(
     app: ASGIApp,
     *,

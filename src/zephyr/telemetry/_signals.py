@@ -48,26 +48,20 @@ _DEFERRED = frozenset(
     }
 )
 _NO_OP = (trace.NoOpTracerProvider, metrics.NoOpMeterProvider, _logs.NoOpLoggerProvider)
-# Where each API module keeps its global provider (None until one is set), and the variable
-# that can name one without code. Private to OpenTelemetry, so only read when present.
-# (module holding the global slot, slot, variable naming a provider class, module whose getter
-# `resolve` calls, that getter's name)
-_GLOBAL_SLOTS = (
-    (trace, "_TRACER_PROVIDER", "OTEL_PYTHON_TRACER_PROVIDER", trace, "get_tracer_provider"),
-    (
-        metrics._internal,
-        "_METER_PROVIDER",
-        "OTEL_PYTHON_METER_PROVIDER",
-        metrics,
-        "get_meter_provider",
-    ),
-    (
-        _logs._internal,
-        "_LOGGER_PROVIDER",
-        "OTEL_PYTHON_LOGGER_PROVIDER",
-        _logs,
-        "get_logger_provider",
-    ),
+# The API's own getters, and the modules holding the global provider slots they read (None
+# until a provider is set). The slots are private to OpenTelemetry: read only when present.
+_GETTERS = (trace.get_tracer_provider, metrics.get_meter_provider, _logs.get_logger_provider)
+_metrics_api = metrics._internal
+_logs_api = _logs._internal
+_SLOTS_READABLE = (
+    hasattr(trace, "_TRACER_PROVIDER")
+    and hasattr(_metrics_api, "_METER_PROVIDER")
+    and hasattr(_logs_api, "_LOGGER_PROVIDER")
+)
+_PROVIDER_VARIABLES = (
+    "OTEL_PYTHON_TRACER_PROVIDER",
+    "OTEL_PYTHON_METER_PROVIDER",
+    "OTEL_PYTHON_LOGGER_PROVIDER",
 )
 
 
@@ -100,29 +94,35 @@ class Signals:
 NONE = Signals(None, None, None)  # nothing to record: the request runs untraced
 
 
-def _unset_globals(config: TelemetryConfig) -> tuple[Any, ...] | None:
-    """Return the API modules whose global provider slot decides "off" for this app, or None.
+def _shortcut_applies(config: TelemetryConfig) -> bool:
+    """Tell whether `_globals_unset()` may answer "nothing to record" for this app.
 
     The per-request question "is any provider configured?" costs three `get_*_provider()`
-    calls, each reading `os.environ`. When the app has no explicit provider and no
-    `OTEL_PYTHON_*_PROVIDER` variable is set, "every global slot is still None" gives the
-    same answer by reading three module attributes, as long as the getters are still the
-    API's own: code that replaces one (an SDK wrapping it, a test patching it) answers for
-    itself. Each entry: (module, slot, getter's module, getter's name, the original getter).
-    None: that shortcut does not apply.
+    calls, each reading `os.environ`. When the app has no explicit provider, no
+    `OTEL_PYTHON_*_PROVIDER` variable is set and the getters are the API's own, "every global
+    slot is still None, and no getter was replaced since" gives the same answer from six
+    attribute reads. Code that replaces a getter (an SDK wrapping it, a test patching it)
+    then answers for itself.
     """
     explicit = (config["tracer_provider"], config["meter_provider"], config["logger_provider"])
-    if any(provider is not None for provider in explicit):
-        return None
-    slots = []
-    for module, attribute, variable, getter_module, getter in _GLOBAL_SLOTS:
-        if variable in os.environ or not hasattr(module, attribute):
-            return None
-        function = getattr(getter_module, getter)
-        if not _api_function(function):
-            return None  # already replaced: ask the replacement on every request
-        slots.append((module, attribute, getter_module, getter, function))
-    return tuple(slots)
+    if any(provider is not None for provider in explicit) or not _SLOTS_READABLE:
+        return False
+    if any(variable in os.environ for variable in _PROVIDER_VARIABLES):
+        return False
+    current = (trace.get_tracer_provider, metrics.get_meter_provider, _logs.get_logger_provider)
+    return current == _GETTERS and all(_api_function(getter) for getter in _GETTERS)
+
+
+def _globals_unset() -> bool:
+    """Tell whether no global provider was set and no getter replaced (see above)."""
+    return (
+        trace._TRACER_PROVIDER is None
+        and _metrics_api._METER_PROVIDER is None
+        and _logs_api._LOGGER_PROVIDER is None
+        and trace.get_tracer_provider is _GETTERS[0]
+        and metrics.get_meter_provider is _GETTERS[1]
+        and _logs.get_logger_provider is _GETTERS[2]
+    )
 
 
 def _api_function(function: Any) -> bool:
@@ -138,7 +138,7 @@ class Providers:
         self.config = config
         self._tracer: tuple[Any, Any] | None = None  # (provider, tracer)
         self._instruments: tuple[Any, Any, Any] | None = None  # (provider, histogram, counter)
-        self._slots = _unset_globals(config)
+        self._shortcut = _shortcut_applies(config)
 
     def _pick(self, enabled: bool, explicit: Any, current: Any) -> Any:
         if not enabled:
@@ -160,16 +160,8 @@ class Providers:
         """
         # PERF(hello, every scenario with the OpenTelemetry API installed): no SDK configured
         # is the common case; three attribute reads answer it instead of three env lookups.
-        slots = self._slots
-        if slots is not None:
-            for module, name, getter_module, getter, original in slots:
-                if (
-                    getattr(module, name) is not None
-                    or getattr(getter_module, getter) is not original
-                ):
-                    break
-            else:
-                return NONE
+        if self._shortcut and _globals_unset():
+            return NONE
         config = self.config
         signals = Signals(
             self._pick(config["tracing"], config["tracer_provider"], trace.get_tracer_provider),
