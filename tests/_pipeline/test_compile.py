@@ -247,3 +247,33 @@ def test_override_recompiles_only_the_plan() -> None:
     assert plan_of(app, "/") is not first
     app.dependency_overrides = {}
     assert client.get("/").json() == "real"
+
+
+def test_an_async_endpoint_taking_nothing_from_the_request_is_called_at_once() -> None:
+    app = FastAPI()
+
+    @app.get("/hello")
+    async def hello() -> dict[str, str]:
+        return {"message": "hi"}
+
+    @app.get("/search")
+    async def search(q: str = "") -> str:
+        return q
+
+    @app.get("/plain")
+    def plain() -> str:
+        return "sync"
+
+    @app.get("/guarded", dependencies=[Depends(lambda: None)])
+    async def guarded() -> str:
+        return "guarded"
+
+    assert plan_of(app, "/hello").no_inputs
+    # Reading the query, a thread hop or a dependency take the general path.
+    assert not plan_of(app, "/search").no_inputs
+    assert not plan_of(app, "/plain").no_inputs
+    assert not plan_of(app, "/guarded").no_inputs
+    client = TestClient(app)
+    assert client.get("/hello?ignored=1").json() == {"message": "hi"}
+    assert client.get("/search?q=x").json() == "x"
+    assert client.get("/guarded").json() == "guarded"

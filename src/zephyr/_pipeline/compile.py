@@ -192,6 +192,7 @@ def compile_route(
     if response is not None and response.stream is not None:
         # The endpoint is called for its generator; the stream is consumed while sending.
         steps = (*steps[:-1], dataclasses.replace(steps[-1], kind="stream"))
+    direct_call = len(steps) == 1 and steps[0].kind == "async" and steps[0].concurrency is None
     return EndpointPlan(
         path=route.path_format,
         methods=methods,
@@ -210,7 +211,15 @@ def compile_route(
         or (response is not None and response.stream == "sse"),
         endpoint_context=_endpoint_context(route.endpoint),
         max_body_size=getattr(route, "max_body_size", None),
-        direct_call=len(steps) == 1 and steps[0].kind == "async" and steps[0].concurrency is None,
+        direct_call=direct_call,
+        no_inputs=direct_call
+        and not steps[0].args
+        and body is None
+        and not param_uses
+        and not graph.specials
+        and not graph.scopes
+        and response is not None
+        and response.stream is None,
         form_limits=dict(getattr(route, "form_limits", None) or {}),
     )
 

@@ -15,6 +15,8 @@ from zephyr.exceptions import EndpointContext
 
 # Form limits of the routers a request went through (an app's, a mounting app's).
 FORM_LIMITS_KEY = "zephyr.form_limits"
+# The RequestTelemetry of a traced request (see zephyr.telemetry; FastAPI's scope key).
+TELEMETRY_KEY = "fastapi.telemetry"
 
 
 class Connection:

@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from zephyr._pipeline.connection import Connection
+from zephyr._pipeline.connection import TELEMETRY_KEY, Connection
 from zephyr._pipeline.errors import RESPONSE_NOT_SENT
 from zephyr._pipeline.run import produce_response, run_http
 from zephyr._pipeline.solve import Exits
@@ -25,7 +25,6 @@ from zephyr._pipeline.websocket import run_websocket
 from zephyr.exceptions import FastAPIError
 
 _EXITS_KEY = "zephyr.exits"
-TELEMETRY_KEY = "fastapi.telemetry"  # holds the RequestTelemetry of a traced request
 
 
 async def plan_response(

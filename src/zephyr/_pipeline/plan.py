@@ -294,6 +294,8 @@ class EndpointPlan:
         max_body_size: The route's effective body limit in bytes (None: inherited/unlimited).
         form_limits: max_fields / max_files / max_part_size for form parsing.
         direct_call: The endpoint is the only step and a coroutine: await it directly.
+        no_inputs: Besides, it takes nothing from the request (no parameters, body, framework
+            objects or scopes) and returns a plain (not streamed) response.
     """
 
     path: str
@@ -313,6 +315,7 @@ class EndpointPlan:
     max_body_size: int | None = None
     form_limits: dict[str, int] = field(default_factory=dict)
     direct_call: bool = False
+    no_inputs: bool = False
 
     def describe(self) -> str:
         """Render the plan as readable text (one fact per line)."""

@@ -118,6 +118,11 @@ async def _produce(
     plan: EndpointPlan, conn: Connection, path_params: dict[str, Any], exits: Exits | None
 ) -> Encoded:
     """Validate inputs, run the steps and encode the endpoint's result."""
+    if plan.no_inputs:
+        # PERF: hello — nothing to read from the request: call the endpoint at once.
+        assert plan.response is not None
+        result = await plan.steps[0].call()
+        return encode(plan.response, result, lambda: endpoint_context(plan, conn.scope))
     values, errors, received = await read_inputs(plan, conn, path_params)
     if errors:
         await run_stages(plan.stages, values, exits, failed_keys=[key for key, _ in errors])

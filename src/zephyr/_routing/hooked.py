@@ -27,8 +27,7 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 
 from zephyr._pipeline.body import DIRECT
-from zephyr._pipeline.connection import Connection, endpoint_context
-from zephyr._pipeline.handler import TELEMETRY_KEY
+from zephyr._pipeline.connection import TELEMETRY_KEY, Connection, endpoint_context
 from zephyr._pipeline.plan import EndpointPlan
 from zephyr._pipeline.run import read_inputs
 from zephyr._pipeline.serialize import Encoded, build_response, encode

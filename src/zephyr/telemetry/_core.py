@@ -44,17 +44,20 @@ def _traced_plan_app(plan: EndpointPlan, path_params: dict[str, Any]) -> ASGIApp
 class TracedCore(AppCore):
     """`AppCore` that reports route selection and traces plans for traced requests."""
 
-    async def _http(self, match: RouteMatch, scope: Scope, receive: Receive, send: Send) -> None:
-        if of_scope(scope) is not None:
-            target: Target = match.entry.target  # type: ignore[assignment]
-            route_selected(scope, _template(target.route))
-            if target.plan is not None and match.full:
-                # The same dispatch, with the plan run by the traced runner.
-                app = _traced_plan_app(target.plan, match.path_params)
-                traced = Target(target.route, target.plan, app)
-                entry = dataclasses.replace(match.entry, target=traced)
-                match = RouteMatch(entry, match.full, match.path_params, match.child_scope)
-        await super()._http(match, scope, receive, send)
+    traced = True
+
+    def _retarget(self, match: RouteMatch, scope: Scope) -> RouteMatch:
+        if of_scope(scope) is None:
+            return match  # an excluded request
+        target: Target = match.entry.target  # type: ignore[assignment]
+        route_selected(scope, _template(target.route))
+        if target.plan is None or not match.full:
+            return match
+        # The same dispatch, with the plan run by the traced runner.
+        app = _traced_plan_app(target.plan, match.path_params)
+        traced = Target(target.route, target.plan, app)
+        entry = dataclasses.replace(match.entry, target=traced)
+        return RouteMatch(entry, match.full, match.path_params, match.child_scope)
 
     async def _websocket(
         self, match: RouteMatch, scope: Scope, receive: Receive, send: Send
