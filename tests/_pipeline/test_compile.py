@@ -277,3 +277,24 @@ def test_an_async_endpoint_taking_nothing_from_the_request_is_called_at_once() -
     assert client.get("/hello?ignored=1").json() == {"message": "hi"}
     assert client.get("/search?q=x").json() == "x"
     assert client.get("/guarded").json() == "guarded"
+
+
+def test_validated_parameters_are_passed_as_they_are_when_keyed_by_name() -> None:
+    app = FastAPI()
+
+    @app.get("/items/{item_id}")
+    async def read(
+        item_id: int, q: Annotated[str | None, Query(alias="search")] = None, limit: int = 10
+    ) -> dict[str, object]:
+        return {"item_id": item_id, "q": q, "limit": limit}
+
+    @app.get("/paged")
+    async def paged(page: Annotated[tuple[int, int], Depends(lambda: (1, 2))]) -> object:
+        return page
+
+    assert plan_of(app, "/items/{item_id}").values_are_kwargs
+    assert not plan_of(app, "/paged").values_are_kwargs  # a dependency's value is no parameter
+    client = TestClient(app)
+    assert client.get("/items/3?search=x").json() == {"item_id": 3, "q": "x", "limit": 10}
+    assert client.get("/items/3?limit=2").json() == {"item_id": 3, "q": None, "limit": 2}
+    assert client.get("/items/x").status_code == 422

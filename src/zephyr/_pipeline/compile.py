@@ -220,6 +220,12 @@ def compile_route(
         and not graph.scopes
         and response is not None
         and response.stream is None,
+        values_are_kwargs=direct_call
+        and body is None
+        and not graph.specials
+        and not graph.scopes
+        and all(name == key for name, key in steps[0].args)
+        and {key for _, key in steps[0].args} == {use.key for use in param_uses},
         form_limits=dict(getattr(route, "form_limits", None) or {}),
     )
 

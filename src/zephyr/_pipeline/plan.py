@@ -296,6 +296,8 @@ class EndpointPlan:
         direct_call: The endpoint is the only step and a coroutine: await it directly.
         no_inputs: Besides, it takes nothing from the request (no parameters, body, framework
             objects or scopes) and returns a plain (not streamed) response.
+        values_are_kwargs: Besides, it takes only path/query/header/cookie parameters, each
+            under its own name: the validated values are its keyword arguments as they are.
     """
 
     path: str
@@ -316,6 +318,7 @@ class EndpointPlan:
     form_limits: dict[str, int] = field(default_factory=dict)
     direct_call: bool = False
     no_inputs: bool = False
+    values_are_kwargs: bool = False
 
     def describe(self) -> str:
         """Render the plan as readable text (one fact per line)."""

@@ -147,6 +147,8 @@ async def _produce(
     if plan.direct_call:
         # PERF: hello, path + query — no dependencies: skip the stage machinery.
         step = plan.steps[0]
+        if plan.values_are_kwargs:
+            return finish(await step.call(**values))
         return finish(await step.call(**{name: values[key] for name, key in step.args}))
     await run_stages(plan.stages, values, exits, finish=finish)
     encoded: Encoded = values[plan.steps[-1].result_key]
