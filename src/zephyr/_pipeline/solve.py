@@ -120,12 +120,10 @@ async def _run_loop_step(
 ) -> None:
     kwargs = _kwargs(step, values)
     kind = step.kind
-    if kind == "async":
-        if step.concurrency is None:
+    if kind == "async":  # with a concurrency limit (`run_stages` awaits the others itself)
+        assert step.concurrency is not None
+        async with step.concurrency.semaphore():
             result = await step.call(**kwargs)
-        else:
-            async with step.concurrency.semaphore():
-                result = await step.call(**kwargs)
     elif kind == "stream":
         # Calling a generator function runs none of its code: no thread needed.
         values[step.result_key] = step.call(**kwargs)
@@ -176,5 +174,14 @@ async def run_stages(
             await _run_thread_stage(stage, values, exits, skip, finishing)
             continue
         for step in stage.steps:
-            if skip is None or not skip(step):
-                await _run_loop_step(step, values, exits, finishing)
+            if skip is not None and skip(step):
+                continue
+            if step.kind == "async" and step.concurrency is None:
+                # PERF: async dependency chain — a plain coroutine step is awaited right here,
+                # one coroutine frame fewer than `_run_loop_step`.
+                result = await step.call(**_kwargs(step, values))
+                if finish is not None and step is last:
+                    result = finish(result)
+                values[step.result_key] = result
+                continue
+            await _run_loop_step(step, values, exits, finishing)
