@@ -10,13 +10,11 @@ from collections.abc import Sequence
 from typing import Annotated, Any
 
 from starlette.requests import HTTPConnection
-from starlette.status import HTTP_401_UNAUTHORIZED
 
-from zephyr.exceptions import HTTPException
 from zephyr.openapi.models import OAuth2 as OAuth2Model
 from zephyr.openapi.models import OAuthFlows as OAuthFlowsModel
 from zephyr.param_functions import Form
-from zephyr.security.base import SecurityBase
+from zephyr.security.base import AuthorizationHeaderScheme
 from zephyr.security.utils import get_authorization_scheme_param
 
 
@@ -79,7 +77,7 @@ class OAuth2PasswordRequestFormStrict(OAuth2PasswordRequestForm):
         )
 
 
-class OAuth2(SecurityBase):
+class OAuth2(AuthorizationHeaderScheme):
     """A generic OAuth2 scheme, described by its flows; the base of the bearer schemes.
 
     The dependency returns the raw `Authorization` header value (scheme included).
@@ -106,30 +104,6 @@ class OAuth2(SecurityBase):
         )
         self.scheme_name = scheme_name or type(self).__name__
         self.auto_error = auto_error
-
-    def make_not_authenticated_error(self) -> HTTPException:
-        """Build the 401 raised when no usable token was sent.
-
-        The challenge is always `Bearer`: the token types these schemes hand out.
-        """
-        return HTTPException(
-            status_code=HTTP_401_UNAUTHORIZED,
-            detail="Not authenticated",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
-
-    async def __call__(self, request: HTTPConnection) -> str | None:
-        """Return the `Authorization` header as sent.
-
-        Raises:
-            HTTPException: 401 when it is missing or empty and `auto_error` is on.
-        """
-        authorization = request.headers.get("Authorization")
-        if authorization:
-            return authorization
-        if self.auto_error:
-            raise self.make_not_authenticated_error()
-        return None
 
     def _bearer_token(self, request: HTTPConnection) -> str | None:
         """Return the token of an `Authorization: Bearer <token>` header (possibly empty)."""

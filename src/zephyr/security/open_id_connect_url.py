@@ -1,14 +1,12 @@
 """OpenID Connect discovery as a security scheme."""
 
 from starlette.exceptions import HTTPException
-from starlette.requests import HTTPConnection
-from starlette.status import HTTP_401_UNAUTHORIZED
 
 from zephyr.openapi.models import OpenIdConnect as OpenIdConnectModel
-from zephyr.security.base import SecurityBase
+from zephyr.security.base import AuthorizationHeaderScheme
 
 
-class OpenIdConnect(SecurityBase):
+class OpenIdConnect(AuthorizationHeaderScheme):
     """An OpenID Connect scheme, documented by its discovery URL.
 
     The dependency returns the raw `Authorization` header value (scheme included); validating
@@ -23,6 +21,7 @@ class OpenIdConnect(SecurityBase):
     """
 
     model: OpenIdConnectModel
+    error_class = HTTPException  # Starlette's, as FastAPI's OpenIdConnect raises
 
     def __init__(
         self,
@@ -35,24 +34,3 @@ class OpenIdConnect(SecurityBase):
         self.model = OpenIdConnectModel(openIdConnectUrl=openIdConnectUrl, description=description)
         self.scheme_name = scheme_name or type(self).__name__
         self.auto_error = auto_error
-
-    def make_not_authenticated_error(self) -> HTTPException:
-        """Build the 401 raised when the request carries no `Authorization` header."""
-        return HTTPException(
-            status_code=HTTP_401_UNAUTHORIZED,
-            detail="Not authenticated",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
-
-    async def __call__(self, request: HTTPConnection) -> str | None:
-        """Return the `Authorization` header as sent.
-
-        Raises:
-            HTTPException: 401 when it is missing or empty and `auto_error` is on.
-        """
-        authorization = request.headers.get("Authorization")
-        if authorization:
-            return authorization
-        if self.auto_error:
-            raise self.make_not_authenticated_error()
-        return None

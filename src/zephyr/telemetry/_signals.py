@@ -148,10 +148,6 @@ class Providers:
             return None
         return None if isinstance(provider, _NO_OP) else provider
 
-    def enabled(self) -> bool:
-        """Tell whether any signal has a provider to record to (checked per request)."""
-        return self.resolve(websocket=False) is not NONE
-
     def resolve(self, *, websocket: bool) -> Signals:
         """Return the providers this request records to (`NONE` when it records nothing).
 
