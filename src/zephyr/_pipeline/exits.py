@@ -14,7 +14,7 @@ from typing import Any
 
 from anyio import CancelScope
 
-from zephyr._pipeline.cancel import cancel_scope, checkpoint_if_cancelled
+from zephyr._pipeline.cancel import cancel_scope, checkpoint_if_cancelled, in_cancel_scope
 from zephyr._pipeline.generators import exit_async
 from zephyr._pipeline.plan import Step
 
@@ -24,17 +24,27 @@ ExitCallback = Callable[
 
 
 class LazyExitStack:
-    """An `AsyncExitStack` that exists only once something is pushed on it."""
+    """An exit stack that costs nothing until used, and little while it holds one callback.
 
-    __slots__ = ("_stack",)
+    Most requests push at most one exit per stack (one `yield` dependency): that one is kept
+    aside and called directly on unwinding. A second push, or any other kind of entry, moves
+    it onto a real `AsyncExitStack`, which then does all the unwinding.
+    """
+
+    __slots__ = ("_only", "_stack")
 
     def __init__(self) -> None:
+        self._only: ExitCallback | None = None
         self._stack: AsyncExitStack | None = None
 
     def _get(self) -> AsyncExitStack:
         stack = self._stack
         if stack is None:
             stack = self._stack = AsyncExitStack()
+            only = self._only
+            if only is not None:
+                self._only = None
+                stack.push_async_exit(only)
         return stack
 
     async def __aenter__(self) -> LazyExitStack:
@@ -46,6 +56,14 @@ class LazyExitStack:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> bool:
+        only = self._only
+        if only is not None:
+            # PERF: async and sync dependency chains — one exit, called without the generic
+            # unwinding. An exception it raises propagates with the one being handled as its
+            # context, as AsyncExitStack would chain it.
+            self._only = None
+            swallowed = await only(exc_type, exc, traceback)
+            return exc_type is not None and bool(swallowed)
         stack = self._stack
         if stack is None:
             return False
@@ -53,6 +71,9 @@ class LazyExitStack:
 
     def push_async_exit(self, callback: ExitCallback) -> None:
         """Run `callback(exc_type, exc, traceback)` on unwinding; True swallows the exception."""
+        if self._stack is None and self._only is None:
+            self._only = callback
+            return
         self._get().push_async_exit(callback)
 
     def push_async_callback(self, callback: Callable[[], Awaitable[Any]]) -> None:
@@ -71,27 +92,32 @@ class LazyExitStack:
 class Exits:
     """The two exit stacks of one request (created only for plans with `yield` steps)."""
 
-    __slots__ = ("_cleanup", "function", "request")
+    __slots__ = ("_cleanup", "_cleanup_decided", "function", "request")
 
     def __init__(self) -> None:
         self.request = LazyExitStack()
         self.function = LazyExitStack()
         self._cleanup: CancelScope | None = None
+        self._cleanup_decided = False
 
     def for_step(self, step: Step) -> LazyExitStack:
         """Return the stack a generator step's exit belongs to."""
         return self.function if step.scope == "function" else self.request
 
-    def cleanup_scope(self) -> CancelScope:
+    def cleanup_scope(self) -> CancelScope | None:
         """Return the request's cleanup scope, entering it on the request stack the first time.
 
         It must be entered before the first `async def` generator dependency runs: such a
         dependency may open cancel scopes of its own, and scopes are exited in LIFO order.
+        None when the request runs in no anyio cancel scope: nothing outside can then cancel
+        it in a way a shield would hold off, and none can appear around it later.
         """
-        scope = self._cleanup
-        if scope is None:
-            scope = self._cleanup = self.request.enter_context(cancel_scope())
-        return scope
+        if not self._cleanup_decided:
+            self._cleanup_decided = True
+            # PERF: async dependency chain — no shield scope where none can matter.
+            if in_cancel_scope():
+                self._cleanup = self.request.enter_context(cancel_scope())
+        return self._cleanup
 
 
 class ShieldedGeneratorExit:
@@ -103,7 +129,7 @@ class ShieldedGeneratorExit:
 
     __slots__ = ("gen", "scope")
 
-    def __init__(self, gen: AsyncGenerator[Any, None], scope: CancelScope) -> None:
+    def __init__(self, gen: AsyncGenerator[Any, None], scope: CancelScope | None) -> None:
         self.gen = gen
         self.scope = scope
 
@@ -114,6 +140,8 @@ class ShieldedGeneratorExit:
         traceback: TracebackType | None,
     ) -> bool:
         scope = self.scope
+        if scope is None:  # no enclosing cancel scope (see `Exits.cleanup_scope`)
+            return await exit_async(self.gen, exc_type, exc, traceback)
         shielded_before = scope.shield
         scope.shield = True
         try:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Collection
 from types import TracebackType
 from typing import Any
 
-from zephyr._pipeline.cancel import cancel_scope
+from zephyr._pipeline.cancel import cancel_scope, in_cancel_scope
 from zephyr._pipeline.exits import Exits, ShieldedGeneratorExit
 from zephyr._pipeline.generators import enter_async, enter_sync, exit_sync
 from zephyr._pipeline.plan import Stage, Step
@@ -72,6 +72,10 @@ class _ThreadedGeneratorExit:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> bool:
+        if not in_cancel_scope():
+            # PERF: sync dependency chain — no enclosing scope can cancel the hop level-wise,
+            # so there is nothing to shield it from (a bare task.cancel() pierces shields).
+            return await run_sync_unlimited(exit_sync, self.gen, exc_type, exc, traceback)
         swallowed = False
         # A cancelled request still runs the exit, and unwinds with its own cancellation.
         with cancel_scope(shield=True):

@@ -27,7 +27,6 @@ from asyncio import AbstractEventLoop, CancelledError, Future
 from asyncio import events as _asyncio_events
 from collections import deque
 from collections.abc import Callable
-from contextlib import suppress
 from queue import Empty, SimpleQueue
 from typing import Any, TypeVar
 
@@ -126,8 +125,11 @@ class _Job:
 
     def post(self) -> None:
         """Send the answer to the loop's thread."""
-        with suppress(RuntimeError):  # the loop closed while the thread ran: nobody waits
+        # PERF: sync dependency chain, plain def endpoint — try/except, not contextlib.suppress.
+        try:  # noqa: SIM105
             self.loop.call_soon_threadsafe(self.report)
+        except RuntimeError:  # the loop closed while the thread ran: nobody waits
+            pass
 
     def report(self) -> None:
         """Deliver the answer, on the loop's thread."""
@@ -187,17 +189,10 @@ def _hand_off(job: _Job) -> None:
     worker.jobs.put(job)
 
 
-async def _wait(job: _Job) -> Any:
-    try:
-        return await job.future
-    except CancelledError:
-        if not job.done:
-            await _wait_for_thread(job)
-        raise
-
-
 async def _wait_for_thread(job: _Job) -> None:
     """After a cancellation, wait until the thread has returned (a hop is never abandoned)."""
+    if job.done:
+        return
     job.waiter = job.loop.create_future()
     with CancelScope(shield=True):
         while not job.done:
@@ -228,9 +223,14 @@ async def run_sync(func: Callable[..., _T], *args: Any) -> _T:
     except WouldBlock:
         await limiter.acquire_on_behalf_of(job)
     job.limiter = limiter
-    # PERF: sync dependency chain, plain def endpoint — a parked worker, no loop iterations.
+    # PERF: sync dependency chain, plain def endpoint — a parked worker, no loop iterations;
+    # the answer is awaited here, without a coroutine frame of its own.
     _hand_off(job)
-    result: _T = await _wait(job)
+    try:
+        result: _T = await job.future
+    except CancelledError:
+        await _wait_for_thread(job)
+        raise
     return result
 
 
@@ -242,5 +242,9 @@ async def run_sync_unlimited(func: Callable[..., _T], *args: Any) -> _T:
         return await anyio.to_thread.run_sync(func, *args, limiter=anyio.CapacityLimiter(1))
     job = _Job(loop, _state(loop), func, args)
     _hand_off(job)
-    result: _T = await _wait(job)
+    try:
+        result: _T = await job.future
+    except CancelledError:
+        await _wait_for_thread(job)
+        raise
     return result
