@@ -10,7 +10,7 @@ route or dependency-override change.
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, ClassVar
 
 from starlette._exception_handler import wrap_app_handling_exceptions
@@ -161,7 +161,11 @@ class AppCore:
         """Return the match to serve for a request carrying telemetry (see `traced`)."""
         return match
 
-    async def _http(self, match: RouteMatch, scope: Scope, receive: Receive, send: Send) -> None:
+    def _http(
+        self, match: RouteMatch, scope: Scope, receive: Receive, send: Send
+    ) -> Awaitable[None]:
+        # PERF: e2e hello — a plain method handing back the runner it chose: no coroutine
+        # level of its own.
         if self.traced and scope.get(TELEMETRY_KEY) is not None:
             # PERF(hello, OpenTelemetry API installed): checked here, not in an override, so
             # an untraced request pays no extra call.
@@ -174,11 +178,10 @@ class AppCore:
         scope["path_params"] = match.path_params
         plan = target.plan
         if plan is None or not match.full:
-            await self._starlette_route(target, scope, receive, send)
-        elif target.app is not None:
-            await target.app(scope, receive, send)  # the plan behind its body limit
-        else:
-            await serve_plan(plan, scope, receive, send, match.path_params)
+            return self._starlette_route(target, scope, receive, send)
+        if target.app is not None:
+            return target.app(scope, receive, send)  # the plan behind its body limit
+        return serve_plan(plan, scope, receive, send, match.path_params)
 
     async def _websocket(
         self, match: RouteMatch, scope: Scope, receive: Receive, send: Send
