@@ -108,8 +108,8 @@ def test_root_path_behind_a_proxy_shows_in_urls() -> None:
 
 def test_templates_render_with_url_for(tmp_path: Path, static_dir: Path) -> None:
     (tmp_path / "page.html").write_text(
-        '<a href="{{ url_for(\'item\', item_id=5) }}">item</a>'
-        '<link href="{{ url_for(\'static\', path=\'/hello.txt\') }}">'
+        "<a href=\"{{ url_for('item', item_id=5) }}\">item</a>"
+        "<link href=\"{{ url_for('static', path='/hello.txt') }}\">"
     )
     templates = Jinja2Templates(directory=tmp_path)
     app = FastAPI()

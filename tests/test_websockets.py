@@ -39,9 +39,7 @@ def test_path_query_header_and_cookie_parameters() -> None:
 
     client = TestClient(app)
     client.cookies.set("session", "s1")
-    with client.websocket_connect(
-        "/rooms/lobby?token=t", headers={"x-client": "cli"}
-    ) as websocket:
+    with client.websocket_connect("/rooms/lobby?token=t", headers={"x-client": "cli"}) as websocket:
         assert websocket.receive_json() == {
             "room": "lobby",
             "token": "t",

@@ -1,6 +1,5 @@
 """Compiling routes into plans: what is decided at startup, and the errors raised there."""
 
-
 from datetime import datetime
 from typing import Annotated
 

@@ -239,6 +239,7 @@ async def test_an_exit_stack_unwinds_alike_with_one_exit_or_more(extra_exits: in
     with pytest.raises(KeyError):
         async with stack_with(_Recorder(events, "last")):
             raise KeyError("kept")
+
     def extra(seen: str) -> list[str]:
         return [f"extra0({seen})"] if extra_exits else []
 

@@ -50,7 +50,6 @@ async def iter_text(ws: WebSocket) -> list[str]:
     return [text async for text in ws.iter_text()]
 
 
-
 async def json_binary(ws: WebSocket) -> Any:
     await ws.accept()
     return await ws.receive_json(mode="binary")
@@ -109,9 +108,7 @@ async def run(cls: type[WebSocket], messages: list[Message], script: Script) -> 
 @pytest.mark.parametrize("name", sorted(SCRIPTS))
 async def test_behaves_like_starlettes_websocket(name: str) -> None:
     messages, script = SCRIPTS[name]
-    assert await run(ConnectedWebSocket, messages, script) == await run(
-        WebSocket, messages, script
-    )
+    assert await run(ConnectedWebSocket, messages, script) == await run(WebSocket, messages, script)
 
 
 async def test_a_broken_connection_on_send_is_a_disconnect_with_code_1006() -> None:

@@ -11,7 +11,6 @@ ids, deprecation, ``include_in_schema``, ``openapi_extra``, callbacks, webhooks,
 schemes, included routers, mounted sub-apps, and the app-level document settings.
 """
 
-
 import datetime
 import enum
 import uuid

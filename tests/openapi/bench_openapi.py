@@ -11,7 +11,6 @@ costs). A third fresh interpreter per framework first starts the app (lifespan, 
 does) and then times the first document (served: what the first `/openapi.json` pays).
 """
 
-
 import argparse
 import json
 import subprocess
@@ -81,7 +80,9 @@ def _resource(fw: Any, router: Any, index: int, common: Any) -> None:
     def replace_item(item_id: int, item: create) -> public:  # type: ignore[valid-type]
         raise NotImplementedError
 
-    def patch_item(item_id: int, name: Annotated[str, fw.Body()], price: Annotated[float, fw.Body()]) -> public:  # type: ignore[valid-type]  # noqa: E501
+    def patch_item(
+        item_id: int, name: Annotated[str, fw.Body()], price: Annotated[float, fw.Body()]
+    ) -> public:  # type: ignore[valid-type]  # noqa: E501
         raise NotImplementedError
 
     def delete_item(item_id: int) -> None:

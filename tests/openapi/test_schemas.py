@@ -68,4 +68,3 @@ def test_field_schemas_title_non_references_after_the_alias() -> None:
 def test_strip_nulls_drops_none_values_in_dicts_only() -> None:
     data = {"a": None, "b": [None, {"c": None, "d": 1}], "_sa_state": 1, "e": {"f": None}}
     assert strip_nulls(data) == {"b": [None, {"d": 1}], "e": {}}
-
