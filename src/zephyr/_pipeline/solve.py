@@ -17,7 +17,7 @@ from zephyr._pipeline.cancel import cancel_scope, in_cancel_scope
 from zephyr._pipeline.exits import Exits, ShieldedGeneratorExit
 from zephyr._pipeline.generators import enter_async, enter_sync, exit_sync
 from zephyr._pipeline.plan import Stage, Step
-from zephyr._pipeline.threads import run_sync, run_sync_unlimited
+from zephyr._pipeline.threads import run_sync
 
 __all__ = ["Exits", "Finish", "run_stages"]
 
@@ -75,11 +75,11 @@ class _ThreadedGeneratorExit:
         if not in_cancel_scope():
             # PERF: sync dependency chain — no enclosing scope can cancel the hop level-wise,
             # so there is nothing to shield it from (a bare task.cancel() pierces shields).
-            return await run_sync_unlimited(exit_sync, self.gen, exc_type, exc, traceback)
+            return await run_sync(exit_sync, self.gen, exc_type, exc, traceback, limited=False)
         swallowed = False
         # A cancelled request still runs the exit, and unwinds with its own cancellation.
         with cancel_scope(shield=True):
-            swallowed = await run_sync_unlimited(exit_sync, self.gen, exc_type, exc, traceback)
+            swallowed = await run_sync(exit_sync, self.gen, exc_type, exc, traceback, limited=False)
         return swallowed
 
 

@@ -210,37 +210,27 @@ def _state(loop: AbstractEventLoop) -> _LoopState:
     return state
 
 
-async def run_sync(func: Callable[..., _T], *args: Any) -> _T:
-    """Run `func(*args)` in a worker thread, within the default thread limiter's bound."""
+async def run_sync(func: Callable[..., _T], *args: Any, limited: bool = True) -> _T:
+    """Run `func(*args)` in a worker thread.
+
+    `limited`: within the default thread limiter's bound; False for exits, which never wait
+    for it.
+    """
     loop = _get_running_loop()
     if loop is None or _anyio_threadlocals is None:
-        return await anyio.to_thread.run_sync(func, *args)
+        # Unlimited: a private one-token limiter, always free whatever the shared pool's state.
+        limiter = None if limited else anyio.CapacityLimiter(1)
+        return await anyio.to_thread.run_sync(func, *args, limiter=limiter)
     state = _state(loop)
     job = _Job(loop, state, func, args)
-    limiter = state.limiter
-    try:
-        limiter.acquire_on_behalf_of_nowait(job)
-    except WouldBlock:
-        await limiter.acquire_on_behalf_of(job)
-    job.limiter = limiter
+    if limited:
+        try:
+            state.limiter.acquire_on_behalf_of_nowait(job)
+        except WouldBlock:
+            await state.limiter.acquire_on_behalf_of(job)
+        job.limiter = state.limiter
     # PERF: sync dependency chain, plain def endpoint — a parked worker, no loop iterations;
     # the answer is awaited here, without a coroutine frame of its own.
-    _hand_off(job)
-    try:
-        result: _T = await job.future
-    except CancelledError:
-        await _wait_for_thread(job)
-        raise
-    return result
-
-
-async def run_sync_unlimited(func: Callable[..., _T], *args: Any) -> _T:
-    """Run `func(*args)` in a worker thread that never waits for the limiter (exits)."""
-    loop = _get_running_loop()
-    if loop is None or _anyio_threadlocals is None:
-        # A private one-token limiter: always free, whatever the shared pool's state.
-        return await anyio.to_thread.run_sync(func, *args, limiter=anyio.CapacityLimiter(1))
-    job = _Job(loop, _state(loop), func, args)
     _hand_off(job)
     try:
         result: _T = await job.future
